@@ -1,0 +1,29 @@
+"""taf-widgets: live Thermodynamic Attention Framework (TAF) recipes in Jupyter.
+
+``taf_widgets.core`` is pure Python (standard library only). The widgets need
+anywidget, ipywidgets and bqplot, so they are imported only when first used:
+``from taf_widgets import RecipeWidget`` works in Jupyter, while
+``import taf_widgets.core`` works anywhere (a CLI, Pyodide).
+"""
+
+from __future__ import annotations
+
+from importlib import metadata as _metadata
+from typing import Any
+
+try:
+    __version__ = _metadata.version("taf-widgets")
+except _metadata.PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+unknown"
+
+_WIDGETS = {"RecipeWidget": "taf_widgets.widget", "RecipePanel": "taf_widgets.widget"}
+
+__all__ = ["__version__", *_WIDGETS]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WIDGETS:
+        import importlib
+
+        return getattr(importlib.import_module(_WIDGETS[name]), name)
+    raise AttributeError(f"module 'taf_widgets' has no attribute {name!r}")

@@ -1,0 +1,60 @@
+"""taf_widgets.core: the TAF formulas, catalogs and recipes, standard library only.
+
+This package runs wherever Python does (a CLI, a test, Pyodide) and knows nothing
+of widgets. GB means 10^9 bytes throughout.
+"""
+
+from .catalogs import (
+    api_model_names,
+    catalog_info,
+    catalog_revision,
+    get_api_price,
+    get_gpu,
+    get_preset,
+    gpu_names,
+    list_presets,
+    preset_names,
+    register_api_model,
+    register_gpu,
+    register_preset,
+    row_origin,
+)
+from .errors import InputError
+from .formulas import (
+    alpha_opt,
+    break_even_volume,
+    chi_susceptibility,
+    chinchilla_optimal_N,
+    chinchilla_optimal_tokens,
+    cost_per_inference_token,
+    cost_per_training_run,
+    d_horizon,
+    df_window,
+    emergent_threshold,
+    gamma_decompose,
+    gamma_pade,
+    inference_decode_throughput,
+    kv_cache_memory,
+    kv_soft_decay_regime,
+    l_niah_c,
+    model_weights_memory,
+    p_hallucinate,
+    theta_design,
+    training_flops,
+    training_memory_16N,
+)
+from .params import ARCHITECTURE, Param
+from .recipes import RECIPES, Recipe, RecipeResult, get_recipe, list_recipes, run_recipe, verdict_tone
+
+__all__ = [
+    "ARCHITECTURE", "InputError", "Param", "RECIPES", "Recipe", "RecipeResult",
+    "alpha_opt", "api_model_names", "break_even_volume", "catalog_info", "catalog_revision",
+    "chi_susceptibility", "chinchilla_optimal_N", "chinchilla_optimal_tokens",
+    "cost_per_inference_token", "cost_per_training_run", "d_horizon", "df_window",
+    "emergent_threshold", "gamma_decompose", "gamma_pade", "get_api_price", "get_gpu",
+    "get_preset", "get_recipe", "gpu_names", "inference_decode_throughput", "kv_cache_memory",
+    "kv_soft_decay_regime", "l_niah_c", "list_presets", "list_recipes", "model_weights_memory",
+    "p_hallucinate", "preset_names", "register_api_model", "register_gpu", "register_preset",
+    "row_origin", "run_recipe", "theta_design", "training_flops", "training_memory_16N",
+    "verdict_tone",
+]

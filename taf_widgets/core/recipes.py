@@ -1,0 +1,732 @@
+"""The five TAF decision recipes (X-1, X-2, X-3, X-5, X-19) and their runner.
+
+A recipe is a chain of formula steps, each tagged with its paper section, ending
+in a verdict, a reason and a mitigation, plus notes on the assumptions a reader
+would not guess. Each recipe declares its parameters once (see :mod:`.params`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from . import formulas as F
+from .catalogs import get_api_price, get_gpu, get_preset, gpu_names
+from .errors import InputError
+from .params import ARCHITECTURE, REQUIRED, Param, validate
+
+__all__ = [
+    "Recipe",
+    "RecipeResult",
+    "RECIPES",
+    "run_recipe",
+    "get_recipe",
+    "list_recipes",
+    "resolve_params",
+    "verdict_tone",
+    "to_jsonable",
+]
+
+Values = dict[str, Any]
+FieldErrors = dict[str, tuple[Any, str]]
+
+EMPIRICAL_NOTE = (
+    "The γ corrections δ_GQA (+0.11), δ_SWA (−0.21) and δ_post_IH (−0.15) are empirical "
+    "fits over 23 models (§26.10), not laws; here they decide the verdict."
+)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A decision recipe: its identity, its declared parameters and its computation."""
+
+    id: str
+    name: str
+    description: str
+    question: str
+    category: str
+    uses_sections: tuple[str, ...]
+    params: tuple[Param, ...]
+    compute: Callable[[Values], "Outcome"]
+    check: Callable[[Values], FieldErrors] | None = None
+
+    def param(self, name: str) -> Param:
+        """The declaration of parameter ``name``."""
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    @property
+    def takes_preset(self) -> bool:
+        """True when a model preset can fill some of this recipe's parameters."""
+        return any(p.preset_key for p in self.params)
+
+    def describe(self) -> dict:
+        """Identity and full parameter declarations as plain data (front ends, docs)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "question": self.question,
+            "category": self.category,
+            "uses_sections": list(self.uses_sections),
+            "takes_preset": self.takes_preset,
+            "params": [p.describe() for p in self.params],
+        }
+
+
+@dataclass
+class Outcome:
+    chain: list[dict]
+    verdict: str
+    reason: str
+    mitigation: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RecipeResult:
+    """What a recipe answered. ``to_dict()`` gives plain, JSON-clean data.
+
+    In that data ``None`` (JSON ``null``) means "not applicable" (e.g. d_horizon
+    outside Phase A), and a non-finite number is written as the string ``"inf"``,
+    ``"-inf"`` or ``"nan"``.
+    """
+
+    recipe_id: str
+    recipe_name: str
+    inputs: dict
+    chain: list[dict]
+    verdict: str
+    reason: str
+    mitigation: str
+    notes: list[str]
+    preset: str | None = None
+
+    @property
+    def tone(self) -> str:
+        """"go", "caution" or "no": how the verdict should be coloured."""
+        return verdict_tone(self.verdict)
+
+    def step(self, n: int) -> dict:
+        """Chain step number ``n`` (1-based, as in the chain)."""
+        return self.chain[n - 1]
+
+    def to_dict(self) -> dict:
+        return to_jsonable(
+            {
+                "recipe_id": self.recipe_id,
+                "recipe_name": self.recipe_name,
+                "preset": self.preset,
+                "inputs": self.inputs,
+                "chain": self.chain,
+                "verdict": self.verdict,
+                "tone": self.tone,
+                "reason": self.reason,
+                "mitigation": self.mitigation,
+                "notes": self.notes,
+            }
+        )
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), allow_nan=False, ensure_ascii=False, **kwargs)
+
+    def __getitem__(self, key: str) -> Any:
+        """Dict-style access to the fields, as scripts written against plain dicts expect."""
+        if key == "tone" or key in self.__dataclass_fields__:
+            return getattr(self, key)
+        raise KeyError(key)
+
+
+_TONES = {
+    "YES": "go",
+    "YES (custom)": "go",
+    "GO": "go",
+    "USE SOFT DECAY": "go",
+    "USE D_f HARD CUTOFF": "go",
+    "DEGRADED": "caution",
+    "MEMORY-LIMITED": "caution",
+    "TINY-MODEL": "caution",
+    "USE SOFT DECAY (caveat)": "caution",
+    "USE HARD T_train CUTOFF": "caution",
+    "NO": "no",
+    "NO (API)": "no",
+    "USE LITERATURE METHODS": "no",
+}
+
+
+def verdict_tone(verdict: str) -> str:
+    """Colour class of a verdict label: "go", "caution" or "no"."""
+    return _TONES.get(verdict, "caution")
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Deep-copy ``obj`` into JSON-clean data (non-finite floats become "inf"/"-inf"/"nan")."""
+    if isinstance(obj, float):
+        if math.isfinite(obj):
+            return obj
+        return "nan" if obj != obj else ("inf" if obj > 0 else "-inf")
+    if obj is None or isinstance(obj, (bool, int, str)):
+        return obj
+    if isinstance(obj, Mapping):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    raise TypeError(f"cannot turn {type(obj).__name__} into JSON data")
+
+
+def _step(n, section, name, formula, inputs, result, interpretation, breakdown=None, unit="") -> dict:
+    """One chain row. ``unit`` is the unit of a scalar ``result`` ("" when it has none or
+    when the result is a dict whose keys name their units, like GB or USD)."""
+    step = {
+        "step": n,
+        "section": section,
+        "name": name,
+        "formula": formula,
+        "inputs": inputs,
+        "result": result,
+        "interpretation": interpretation,
+        "unit": unit,
+    }
+    if breakdown is not None:
+        step["breakdown"] = breakdown
+    return step
+
+
+def _phase(gamma: float) -> str:
+    if 0 < gamma < 1:
+        return "Phase A: long-range attention works"
+    if gamma >= 1:
+        return "Phase B: Hagedorn side (γ ≥ 1)"
+    return "Phase B: catastrophic (γ ≤ 0, the context is too long for θ)"
+
+
+def _check_gqa(v: Values) -> FieldErrors:
+    if v["n_kv_heads"] > v["n_attention_heads"]:
+        return {"n_kv_heads": (v["n_kv_heads"], f"must be <= n_attention_heads ({v['n_attention_heads']})")}
+    return {}
+
+
+# ── shared parameter declarations ────────────────────────────────────────────
+
+A = ARCHITECTURE
+
+
+def _T_eval(default: Any = REQUIRED, **extra: Any) -> Param:
+    return Param("T_eval", "Context length", "int", default=default, unit="tokens", low=1, high=1e8,
+                 log=True, help="Length of the sequence to serve or evaluate.",
+                 example=32000, **extra)
+
+
+_GPU = Param("gpu", "GPU", "choice", default="H100 SXM", choices="gpu",
+             help="GPU model from the catalog.")
+_MFU = Param("mfu", "MFU", "float", default=0.45, low=0, high=1, low_open=True, step=0.01,
+             help="Model FLOPs utilisation: the fraction of peak compute actually achieved.")
+_N_PARAMS = Param("N_params", "Parameters", "float", unit="params", low=1e6, high=1e15, log=True,
+                  help="Model size in parameters.", preset_key="n_params", example=8e9)
+
+
+# ── X-2 long-context viability ───────────────────────────────────────────────
+
+
+def _x2(v: Values) -> Outcome:
+    theta, T_eval = v["theta"], v["T_eval"]
+    g_pade = F.gamma_pade(theta, T_eval)
+    chain = [_step(1, "§26.1", "γ_Padé", "γ = (2θ − T√2)/(2θ + T√2)",
+                   {"theta": theta, "T_eval": T_eval}, g_pade, _phase(g_pade))]
+
+    has_GQA = v["n_kv_heads"] < v["n_attention_heads"]
+    decomp = F.gamma_decompose(g_pade, has_GQA=has_GQA, has_SWA=v["has_SWA"], n_params=v["n_params"])
+    g_corr = decomp["gamma_corrected"]
+    chain.append(_step(2, "§26.10", "γ-decomposition", "γ + δ_GQA + δ_SWA + δ_post_IH",
+                       {"has_GQA": has_GQA, "has_SWA": v["has_SWA"], "n_params": v["n_params"]},
+                       g_corr, f"γ corrected to {g_corr:.4f}: {_phase(g_corr)}", breakdown=decomp))
+
+    dh = F.d_horizon(theta, g_corr)
+    chain.append(_step(3, "§26.2", "d_horizon", "d_h = θ(1 − γ)√2/(1 + γ)",
+                       {"theta": theta, "gamma": g_corr}, dh,
+                       "not defined: γ is outside (0, 1)" if dh is None
+                       else f"retrieval horizon at {dh:,.0f} tokens", unit="tokens"))
+
+    l_niah = F.l_niah_c(dh)
+    chain.append(_step(4, "§26.5", "L_NIAH^c", "L_NIAH^c = 2·d_horizon", {"d_horizon": dh}, l_niah,
+                       "not defined" if l_niah is None
+                       else f"needle retrieval drops to 50% at {l_niah:,.0f} tokens", unit="tokens"))
+
+    p_hallu = F.p_hallucinate(T_eval, theta, g_corr)
+    chain.append(_step(5, "§26.9", "P_hallucinate", "max(0, 1 − (d_h/L)^(1−γ))·√χ/(1 + √χ)",
+                       {"L": T_eval, "theta": theta, "gamma": g_corr}, p_hallu,
+                       "not defined in Phase B" if p_hallu is None
+                       else f"{p_hallu * 100:.1f}% chance of overshooting the horizon", unit="probability"))
+
+    kv = F.kv_cache_memory(v["n_layers"], v["n_kv_heads"], v["d_head"], T_eval, v["bytes_per_element"])
+    chain.append(_step(6, "§19.1", "KV cache memory", "2·L·n_kv·d_h·seq·B",
+                       {"n_layers": v["n_layers"], "n_kv_heads": v["n_kv_heads"], "d_head": v["d_head"],
+                        "seq_len": T_eval, "bytes_per_element": v["bytes_per_element"]},
+                       kv, f"{kv['GB']:.2f} GB of KV cache per request"))
+
+    if g_corr <= 0 or g_corr >= 1:
+        verdict = "NO"
+        reason = f"γ_corrected = {g_corr:.3f} is outside (0, 1): Phase B, retrieval collapses."
+        theta_needed = F.theta_design(0.85, T_eval)
+        alpha = F.alpha_opt(0.85, T_eval, theta)
+        how = "fine-tuning required" if alpha > 8 else "zero-shot may work"
+        mitigation = (f"Extend RoPE NTK-aware: θ ≈ {theta_needed:,.0f} puts γ at 0.85, "
+                      f"α_opt = {alpha:.2f} ({how}).")
+    elif T_eval < dh:
+        verdict = "YES"
+        reason = f"L = {T_eval:,} lies inside d_horizon = {dh:,.0f} ({(1 - T_eval / dh) * 100:.0f}% margin)."
+        mitigation = "None required."
+    elif T_eval < l_niah:
+        verdict = "DEGRADED"
+        reason = f"L = {T_eval:,} lies between d_horizon ({dh:,.0f}) and L_NIAH^c ({l_niah:,.0f})."
+        mitigation = "Shorten the context, or extend RoPE NTK-aware."
+    else:
+        verdict = "NO"
+        reason = f"L = {T_eval:,} is beyond the retrieval ceiling L_NIAH^c = {l_niah:,.0f}."
+        mitigation = f"Extend RoPE NTK-aware: θ ≈ {F.theta_design(0.85, T_eval):,.0f} puts γ at 0.85."
+
+    deltas = decomp["delta_GQA"] + decomp["delta_SWA"] + decomp["delta_post_IH"]
+    notes = [
+        "With the uncorrected γ_Padé, d_horizon equals the context length exactly, so this "
+        "verdict turns on the sign of the γ corrections, not on how long the context is; "
+        "T_train is not read by X-2."
+    ]
+    if deltas != 0:
+        notes.append(EMPIRICAL_NOTE)
+    else:
+        notes.append("The γ corrections sum to zero here, so YES versus DEGRADED is decided by "
+                     "floating-point rounding of d_horizon against L.")
+    if p_hallu == 0:
+        notes.append("P_hallucinate is 0 because L ≤ d_horizon; it is not a measured rate.")
+    return Outcome(chain, verdict, reason, mitigation, notes)
+
+
+X2 = Recipe(
+    id="X-2",
+    name="Long Context Viability",
+    description="Will model M serve length L doing Needle-in-a-Haystack retrieval?",
+    question="Will this model hold this context length?",
+    category="long-context",
+    uses_sections=("§26", "§19"),
+    params=(
+        A["theta"],
+        Param("T_train", A["T_train"].label, "int", unit="tokens", low=1, high=1e8, log=True,
+              optional=True, preset_key="T_train", example=8192,
+              help="Context length the model was trained at (not read by X-2's formulas)."),
+        _T_eval(preset_default="T_train"),
+        A["n_attention_heads"], A["n_kv_heads"], A["d_head"], A["n_layers"], A["n_params"], A["has_SWA"],
+        Param("bytes_per_element", "KV bytes per element", "float", default=2.0, unit="bytes",
+              low=0, high=8, low_open=True, step=0.5,
+              help="Bytes per cached number: 2 for BF16, 1 for INT8/FP8, 0.5 for INT4."),
+    ),
+    compute=_x2,
+    check=_check_gqa,
+)
+
+
+# ── X-1 custom training vs API ───────────────────────────────────────────────
+
+
+def _x1(v: Values) -> Outcome:
+    N = v["N_params"]
+    gpu, n_gpus, mfu = v["gpu"], v["n_gpus"], v["mfu"]
+    api_model, monthly = v["api_model"], v["monthly_tokens_M"]
+    given_D = v["D_tokens"]
+    D = F.chinchilla_optimal_tokens(N) if given_D is None else given_D
+    chain = [_step(1, "§17.30", "Chinchilla optimal D", "D = 20·N", {"N_params": N}, D,
+                   f"train on {D:.2e} tokens" + (" (your choice, not Chinchilla-optimal)"
+                                                 if given_D is not None else ""), unit="tokens")]
+
+    flops = F.training_flops(N, D)
+    chain.append(_step(2, "§17.10", "Training FLOPs", "C = 6·N·D", {"N": N, "D": D}, flops,
+                       f"{flops:.2e} FLOPs in all", unit="FLOPs"))
+
+    cost = F.cost_per_training_run(N, D, gpu=gpu, n_gpus=n_gpus, mfu=mfu)
+    chain.append(_step(3, "§20.11", "Training cost", "hours·USD/h·n_gpus = total $",
+                       {"gpu": gpu, "n_gpus": n_gpus, "mfu": mfu}, cost,
+                       f"${cost['USD']:,.0f} over {cost['days']:.1f} days"))
+
+    model_GB = N * 2 / 1e9
+    inference = F.cost_per_inference_token(model_GB, gpu, batch=1)
+    chain.append(_step(4, "§19.9 / §20.12", "Self-inference $/Mtok", "BW / model_GB → tok/s → $/Mtok",
+                       {"model_GB": model_GB, "gpu": gpu}, inference,
+                       f"${inference['USD_per_Mtok']:.2f} per million tokens, one user at a time"))
+
+    price = get_api_price(api_model)
+    api_blend = (price["input"] + price["output"]) / 2
+    chain.append(_step(5, "§24.X", f"{api_model} blended price", "(input + output) / 2 USD/Mtok",
+                       {"api_model": api_model}, api_blend, f"${api_blend:.2f} per million tokens, blended",
+                       unit="USD/Mtok"))
+
+    be = F.break_even_volume(cost["USD"], inference["USD_per_Mtok"], api_blend)
+    if "error" in be:
+        be_text = be["error"]
+    else:
+        be_text = (f"pays off after {be['Mtok_breakeven']:,.0f} M tokens "
+                   f"({be['Mtok_breakeven'] / monthly:.1f} months at {monthly:g} M/month)")
+    chain.append(_step(6, "§24.3", "Break-even tokens", "training$ / (api − self) = Mtok",
+                       {"training_cost": cost["USD"]}, be, be_text))
+
+    if "error" in be:
+        verdict, reason = "NO", be["error"].capitalize() + "."
+        mitigation = f"Stay with the {api_model} API."
+    else:
+        months = be["Mtok_breakeven"] / monthly
+        if monthly >= be["Mtok_breakeven"]:
+            verdict = "YES (custom)"
+            reason = (f"At {monthly:g} M tokens a month the training pays for itself in "
+                      f"{months:.1f} months; after that custom is cheaper.")
+            mitigation = f"Train on {n_gpus}× {gpu} and serve it yourself."
+        else:
+            verdict = "NO (API)"
+            reason = (f"At {monthly:g} M tokens a month the training pays for itself only after "
+                      f"{months:.1f} months.")
+            mitigation = f"Use the {api_model} API: it is cheaper at your volume."
+
+    notes = ["The verdict is YES only when the break-even volume is at most one month of "
+             "your traffic (the test is monthly volume ≥ break-even volume)."]
+    info = get_gpu(gpu)
+    train_GB = F.training_memory_16N(N)["GB"]
+    if train_GB > info["vram_GB"] * n_gpus or model_GB > info["vram_GB"]:
+        notes.append(f"Memory is not checked by X-1: training needs about {train_GB:,.0f} GB (16 bytes "
+                     f"per parameter) against {n_gpus}× {info['vram_GB']:g} GB, and serving "
+                     f"{model_GB:,.1f} GB of BF16 weights on one {gpu} with {info['vram_GB']:g} GB.")
+    if given_D is not None:
+        notes.append("D_tokens was given, so the training run is not Chinchilla-optimal (D = 20·N).")
+    if info["usd_h"] == 0:
+        notes.append(f"{gpu} has no hourly price (a local card), so training and serving cost $0 "
+                     "here: power and purchase price are not counted.")
+    return Outcome(chain, verdict, reason, mitigation, notes)
+
+
+X1 = Recipe(
+    id="X-1",
+    name="Custom Training vs API",
+    description="Should I train a custom model or use a frontier API for my domain task?",
+    question="Should I train my own model or pay for an API?",
+    category="build-vs-buy",
+    uses_sections=("§17", "§19", "§20", "§24"),
+    params=(
+        _N_PARAMS,
+        Param("D_tokens", "Training tokens", "float", unit="tokens", low=1e3, high=1e16, log=True,
+              optional=True, example=None,
+              help="Tokens to train on; leave empty for Chinchilla-optimal D = 20·N."),
+        _GPU,
+        Param("n_gpus", "GPUs", "int", default=8, low=1, high=100000, log=True,
+              help="GPUs used for training."),
+        _MFU,
+        Param("api_model", "API model", "choice", default="GPT-4o", choices="api_model",
+              help="The API you would pay for instead."),
+        Param("monthly_tokens_M", "Monthly volume", "float", default=10.0, unit="M tokens/month",
+              low=0, high=1e9, low_open=True, log=True,
+              help="Millions of tokens you would process each month."),
+    ),
+    compute=_x1,
+)
+
+
+# ── X-3 budget pre-flight ────────────────────────────────────────────────────
+
+
+def _x3_check(v: Values) -> FieldErrors:
+    if get_gpu(v["gpu"])["usd_h"] == 0:
+        priced = [n for n in gpu_names() if get_gpu(n)["usd_h"] > 0]
+        return {"gpu": (v["gpu"], "has no hourly price ($0/h, a local card), so a budget buys no GPU-hours; "
+                                  "choose a priced GPU: " + ", ".join(repr(n) for n in priced))}
+    return {}
+
+
+def _x3(v: Values) -> Outcome:
+    budget, gpu, mfu, n_gpus = v["USD_budget"], v["gpu"], v["mfu"], v["n_gpus"]
+    info = get_gpu(gpu)
+    hours = budget / (info["usd_h"] * n_gpus)
+    chain = [_step(1, "§20.11", "Affordable GPU-hours", "USD / ($/h·n_gpus)",
+                   {"USD": budget, "gpu": gpu, "n_gpus": n_gpus}, hours,
+                   f"{hours:,.0f} hours of the whole cluster ({hours / 24:.1f} days)", unit="hours")]
+
+    max_flops = info["flops"] * 1e12 * mfu * n_gpus * hours * 3600
+    chain.append(_step(2, "§17.10", "Max training FLOPs", "peak·MFU·n_gpus·seconds",
+                       {"peak_TFLOPs": info["flops"], "MFU": mfu}, max_flops,
+                       f"{max_flops:.2e} useful FLOPs", unit="FLOPs"))
+
+    # 6·N·D = C with D = 20·N gives 120·N² = C.
+    N = math.sqrt(max_flops / 120)
+    D = 20 * N
+    chain.append(_step(3, "§17.30", "Chinchilla-optimal N", "N = √(C/120) at D = 20N",
+                       {"max_FLOPs": max_flops}, N, f"about {N:.2e} parameters on {D:.2e} tokens",
+                       unit="params"))
+
+    tier = F.emergent_threshold(N)
+    chain.append(_step(4, "§17.60", "Emergence threshold", "Wei 2022 capability tiers", {"N": N}, tier, tier))
+
+    mem = F.training_memory_16N(N)
+    fits = mem["GB"] <= info["vram_GB"]
+    chain.append(_step(5, "§17.20", "16N training memory", "model + grads + AdamW", {"N": N}, mem,
+                       f"{mem['GB']:,.1f} GB needed; {'fits in' if fits else 'exceeds'} "
+                       f"one GPU's {info['vram_GB']:g} GB"))
+
+    if N < 1e8:
+        verdict = "TINY-MODEL"
+        reason = f"The budget trains only about {N:.0e} parameters."
+        mitigation = "Fine-tune a larger pretrained model with LoRA instead."
+    elif not fits:
+        verdict = "MEMORY-LIMITED"
+        need = math.ceil(mem["GB"] / info["vram_GB"])
+        reason = f"The Chinchilla-optimal N ({N:.1e}) does not fit in one {gpu}."
+        mitigation = f"Shard with ZeRO-3 over at least {need}× {gpu}, or train a smaller, undertrained model."
+    else:
+        verdict = "GO"
+        reason = (f"${budget:,.0f} trains a {N:.1e}-parameter model on {D:.1e} tokens in about "
+                  f"{hours / 24:.1f} days; tier: {tier.split('—')[0].strip()}.")
+        mitigation = "None: follow the Chinchilla-optimal recipe."
+
+    notes = []
+    if n_gpus > 1:
+        notes.append("n_gpus changes neither N nor the memory check: the budget buys the same "
+                     "FLOPs on fewer hours, and memory is checked per GPU with no sharding. "
+                     "GPU-hours here are wall-clock hours of the whole cluster.")
+    if not fits:
+        notes.append("Memory is 16 bytes per parameter (weights, gradients, Adam moments) on a "
+                     "single GPU, without sharding or activation memory.")
+    return Outcome(chain, verdict, reason, mitigation, notes)
+
+
+X3 = Recipe(
+    id="X-3",
+    name="Budget Pre-flight",
+    description="Given $ budget, what model is feasible to train?",
+    question="What can this budget train?",
+    category="training-budget",
+    uses_sections=("§17", "§20"),
+    params=(
+        Param("USD_budget", "Budget", "float", default=5000.0, unit="USD", low=0, high=1e12,
+              low_open=True, log=True, help="Money available for GPU time."),
+        _GPU,
+        _MFU,
+        Param("n_gpus", "GPUs", "int", default=1, low=1, high=100000, log=True,
+              help="GPUs rented at once."),
+    ),
+    compute=_x3,
+    check=_x3_check,
+)
+
+
+# ── X-5 hardware selection for serving ───────────────────────────────────────
+
+
+def _x5(v: Values) -> Outcome:
+    N, T_eval, bpw = v["N_params"], v["T_eval"], v["bytes_per_weight"]
+    users, target = v["concurrent_users"], v["target_tokens_per_day"]
+    w_mem = F.model_weights_memory(N, bpw)
+    chain = [_step(1, "§19.X", "Model weights memory", "N · bytes_per_weight",
+                   {"N": N, "bytes": bpw}, w_mem, f"{w_mem['GB']:,.1f} GB of weights")]
+
+    kv = F.kv_cache_memory(v["n_layers"], v["n_kv_heads"], v["d_head"], T_eval, bpw)
+    chain.append(_step(2, "§19.1", "KV cache (per request)", "2·L·n_kv·d_h·seq·B",
+                       {"n_layers": v["n_layers"], "n_kv": v["n_kv_heads"], "d_head": v["d_head"],
+                        "seq": T_eval}, kv, f"{kv['GB']:.2f} GB per concurrent request"))
+
+    total_GB = w_mem["GB"] + kv["GB"] * users
+    chain.append(_step(3, "§20.3", "Total GPU memory", "weights + KV·n_concurrent", {}, {"GB": total_GB},
+                       f"{total_GB:,.1f} GB for {users} concurrent user{'s' if users != 1 else ''}"))
+
+    candidates = []
+    for name in gpu_names():
+        info = get_gpu(name)
+        if info["vram_GB"] < total_GB:
+            continue
+        tok_per_s = info["bw_GB_s"] / w_mem["GB"]
+        tok_per_day = tok_per_s * 86400
+        usd_per_day = info["usd_h"] * 24
+        candidates.append({
+            "gpu": name, "vram_GB": info["vram_GB"], "bw_GB_s": info["bw_GB_s"],
+            "tok_per_sec": tok_per_s, "tok_per_day": tok_per_day,
+            "USD_per_day": usd_per_day, "USD_per_Mtok": usd_per_day / (tok_per_day / 1e6),
+            "users_supported": tok_per_day / target,
+        })
+    candidates.sort(key=lambda c: c["USD_per_Mtok"])
+    cheapest = candidates[0]["gpu"] if candidates else "none"
+    chain.append(_step(4, "§20", f"Eligible GPUs (≥{total_GB:.0f}GB)", "filter + rank by $/Mtok",
+                       {"min_VRAM": total_GB}, candidates[:5],
+                       f"{len(candidates)} GPU{'s' if len(candidates) != 1 else ''} fit; cheapest: {cheapest}"))
+
+    notes = ["Throughput and $/Mtok are batch-1, memory-bound decode: one stream at a time."]
+    if not candidates:
+        verdict = "NO"
+        reason = f"No single GPU in the catalog has ≥ {total_GB:,.0f} GB of memory."
+        mitigation = "Split the model with tensor parallelism over several GPUs, or quantize to INT8 (half the memory)."
+    else:
+        best = candidates[0]
+        verdict = "YES"
+        reason = (f"Best GPU: {best['gpu']} at ${best['USD_per_Mtok']:.2f}/Mtok, "
+                  f"{best['users_supported']:.1f}× your daily token target.")
+        mitigation = f"Provision {best['gpu']}; expect about {best['tok_per_sec']:,.0f} tok/s of decode."
+        if get_gpu(best["gpu"])["usd_h"] == 0:
+            notes.append(f"{best['gpu']} ranks first because it has no hourly price (a local card): "
+                         "$0/Mtok ignores power and purchase cost.")
+    if users > 1:
+        notes.append("concurrent_users changes the memory needed only, not throughput or cost.")
+    if bpw != 2.0:
+        notes.append("The KV cache uses the same bytes per element as the weights.")
+    return Outcome(chain, verdict, reason, mitigation, notes)
+
+
+X5 = Recipe(
+    id="X-5",
+    name="Hardware Selection",
+    description="Which GPU should I use to serve my model at target throughput?",
+    question="Which GPU serves my model cheapest?",
+    category="serving",
+    uses_sections=("§19", "§20"),
+    params=(
+        _N_PARAMS,
+        _T_eval(default=4096),
+        Param("n_layers", A["n_layers"].label, "int", default=32, low=1, high=1000, log=True,
+              help=A["n_layers"].help, preset_key="n_layers"),
+        Param("n_kv_heads", A["n_kv_heads"].label, "int", default=8, low=1, high=1024, log=True,
+              help=A["n_kv_heads"].help, preset_key="n_kv_heads"),
+        Param("d_head", A["d_head"].label, "int", default=128, low=1, high=4096, log=True,
+              help=A["d_head"].help, preset_key="d_head"),
+        Param("bytes_per_weight", "Bytes per weight", "float", default=2.0, unit="bytes",
+              low=0, high=8, low_open=True, step=0.5,
+              help="2 for BF16, 1 for INT8, 0.5 for INT4; the KV cache uses the same."),
+        Param("target_tokens_per_day", "Daily token target", "float", default=10_000_000.0,
+              unit="tokens/day", low=0, high=1e15, low_open=True, log=True,
+              help="Tokens you need to generate per day."),
+        Param("concurrent_users", "Concurrent users", "int", default=1, low=1, high=1_000_000, log=True,
+              help="Requests held in memory at once (each with its own KV cache)."),
+    ),
+    compute=_x5,
+)
+
+
+# ── X-19 KV compression decision ─────────────────────────────────────────────
+
+
+def _x19(v: Values) -> Outcome:
+    theta, T_eval, T_train = v["theta"], v["T_eval"], v["T_train"]
+    g_pade = F.gamma_pade(theta, T_eval)
+    chain = [_step(1, "§26.1", "γ_Padé", "(2θ − T√2)/(2θ + T√2)", {"theta": theta, "T_eval": T_eval},
+                   g_pade, _phase(g_pade))]
+
+    has_GQA = v["n_kv_heads"] < v["n_attention_heads"]
+    decomp = F.gamma_decompose(g_pade, has_GQA, v["has_SWA"], v["n_params"])
+    g_corr = decomp["gamma_corrected"]
+    chain.append(_step(2, "§26.10", "γ-decomposition", "γ + δ_GQA + δ_SWA + δ_post_IH",
+                       {"has_GQA": has_GQA, "has_SWA": v["has_SWA"], "n_params": v["n_params"]},
+                       g_corr, f"γ corrected to {g_corr:.4f}", breakdown=decomp))
+
+    df = F.df_window(g_corr, T_eval, f=0.90)
+    chain.append(_step(3, "§26.7", "D_f window (γ in [0.65, 0.85])", "[(1−f) + f·N^(1−γ)]^(1/(1−γ))",
+                       {"gamma": g_corr, "N": T_eval, "f": 0.9}, df,
+                       f"keep the last {df:,} tokens for 90% of the attention mass" if df is not None
+                       else f"not applicable: γ = {g_corr:.3f} is outside [0.65, 0.85]", unit="tokens"))
+
+    regime = F.kv_soft_decay_regime(theta, g_corr, T_train)
+    dh = F.d_horizon(theta, g_corr)
+    chain.append(_step(4, "§26.8", "Soft decay régimen", "d_h ≳ T_train/2",
+                       {"theta": theta, "gamma": g_corr, "T_train": T_train}, regime,
+                       f"d_horizon = {'n/a' if dh is None else f'{dh:,.0f}'}; regime: {regime}"))
+
+    kv = F.kv_cache_memory(v["n_layers"], v["n_kv_heads"], v["d_head"], T_eval)
+    chain.append(_step(5, "§19.1", "Baseline KV memory", "2·L·n_kv·d_h·seq·B",
+                       {"L": v["n_layers"], "n_kv": v["n_kv_heads"], "d_h": v["d_head"], "seq": T_eval}, kv,
+                       f"{kv['GB']:.2f} GB without compression"))
+
+    in_zone = df is not None
+    if regime == "applies" and in_zone:
+        verdict = "USE SOFT DECAY"
+        reason = ("d_horizon ≳ T_train/2 and γ is in the compression zone: soft decay (1 − d/d_h)^γ "
+                  "beats a hard cutoff (−21% perplexity, F17).")
+        mitigation = "Implement it as an additive 4D attention-mask bias with eager attention."
+    elif in_zone:
+        verdict = "USE D_f HARD CUTOFF"
+        reason = f"γ is in [0.65, 0.85] but d_horizon < T_train/2: truncating at D_f = {df:,} works."
+        mitigation = f"Set the cache length to D_f = {df:,}."
+    elif regime == "applies":
+        verdict = "USE SOFT DECAY (caveat)"
+        reason = "The soft-decay regime applies but γ is outside the D_f zone: soft decay only."
+        mitigation = "Use soft decay; do not use the D_f window."
+    elif g_corr >= 1 or g_corr <= 0:
+        verdict = "USE LITERATURE METHODS"
+        reason = f"γ = {g_corr:.3f} is outside Phase A, where these formulas do not apply."
+        mitigation = "Use literature heuristics such as SnapKV, PyramidKV or FastGen."
+    else:
+        verdict = "USE HARD T_train CUTOFF"
+        reason = "The soft-decay regime is not met and γ is outside the D_f zone: cap the context at T_train."
+        mitigation = f"Keep seq_len ≤ {T_train:,}; do not extend."
+
+    notes = ["The baseline KV memory is BF16 (2 bytes per element)."]
+    if regime == "borderline":
+        notes.append("d_horizon is within 0.8–1.2 × T_train/2: the borderline regime counts as not met.")
+    if decomp["gamma_corrected"] != g_pade:
+        notes.append(EMPIRICAL_NOTE)
+    return Outcome(chain, verdict, reason, mitigation, notes)
+
+
+X19 = Recipe(
+    id="X-19",
+    name="KV Compression Decision",
+    description="Should I use soft decay, D_f cutoff, or literature methods to compress KV?",
+    question="Should I compress the KV cache, and how?",
+    category="kv-compression",
+    uses_sections=("§26", "§19"),
+    params=(
+        A["theta"], A["T_train"], _T_eval(preset_default="T_train"),
+        A["n_attention_heads"], A["n_kv_heads"], A["d_head"], A["n_layers"], A["n_params"], A["has_SWA"],
+    ),
+    compute=_x19,
+    check=_check_gqa,
+)
+
+
+RECIPES: dict[str, Recipe] = {r.id: r for r in (X1, X2, X3, X5, X19)}
+
+
+def get_recipe(recipe_id: str) -> Recipe:
+    """The recipe with id ``recipe_id`` ("X-1", "X-2", "X-3", "X-5", "X-19")."""
+    if not isinstance(recipe_id, str) or recipe_id not in RECIPES:
+        raise InputError("recipe_id", recipe_id, "must be one of: " + ", ".join(RECIPES))
+    return RECIPES[recipe_id]
+
+
+def list_recipes() -> list[dict]:
+    """One row per recipe: id, name, description, category, params (names), uses_sections."""
+    return [
+        {"id": r.id, "name": r.name, "description": r.description, "category": r.category,
+         "params": [p.name for p in r.params], "uses_sections": list(r.uses_sections)}
+        for r in RECIPES.values()
+    ]
+
+
+def resolve_params(recipe: Recipe, preset: str | None, params: Mapping[str, Any]) -> dict:
+    """Merge a preset under explicit ``params``: the preset fills the architecture
+    parameters it has, and the context length defaults to the preset's T_train."""
+    if preset is None or preset == "":
+        return dict(params)
+    if not recipe.takes_preset:
+        raise InputError("preset", preset, f"{recipe.id} has no model parameters, so it takes no preset")
+    row = get_preset(preset)
+    merged = {}
+    for p in recipe.params:
+        key = p.preset_key or p.preset_default
+        if key and key in row and p.name not in params:
+            merged[p.name] = row[key]
+    merged.update(params)
+    return merged
+
+
+def run_recipe(recipe_id: str, preset: str | None = None, **params: Any) -> RecipeResult:
+    """Run recipe ``recipe_id`` on ``params`` (filled from model ``preset`` where given).
+
+    Raises :class:`InputError` naming the field for any input it cannot answer.
+    """
+    recipe = get_recipe(recipe_id)
+    used = validate(recipe.params, resolve_params(recipe, preset, params), check=recipe.check)
+    outcome = recipe.compute(used)
+    return RecipeResult(recipe.id, recipe.name, used, outcome.chain, outcome.verdict,
+                        outcome.reason, outcome.mitigation, outcome.notes, preset or None)
