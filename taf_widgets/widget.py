@@ -1,0 +1,315 @@
+"""RecipeWidget: a TAF recipe live in Jupyter.
+
+Two layers, as in jupyter-scatter's facade over its synced widget:
+
+* :class:`RecipePanel`, an anywidget whose synced traits are the whole state
+  (parameters, result, errors, revision). Its front end (``js/recipe.js``) draws
+  the controls from the recipe's parameter declarations, the verdict and the
+  chain table. Every recomputation goes out as one message (``hold_sync``).
+* :class:`RecipeWidget`, an ``ipywidgets.VBox`` holding the panel and the
+  recipe's bqplot figures. Being a plain ipywidgets container it displays as one
+  unit with ``display(w)`` and nests in ``Tab``/``VBox`` in JupyterLab, Voilà
+  and notebooks alike, with bqplot rendering its figures natively. The public
+  state (``params``, ``result``, ``errors``...) lives on the panel; the facade
+  forwards it, and ``observe`` on the facade observes the panel.
+"""
+
+from __future__ import annotations
+
+import pathlib
+from typing import Any, Callable
+
+import anywidget
+import ipywidgets
+import traitlets
+
+from .charts import ChartSet, charts_for
+from .core import InputError, catalog_info, get_preset, get_recipe, list_presets, run_recipe
+from .core.params import REQUIRED, Param
+from .core.recipes import resolve_params
+
+__all__ = ["RecipePanel", "RecipeWidget", "DEFAULT_PRESET"]
+
+DEFAULT_PRESET = "meta-llama/Meta-Llama-3-8B"
+
+_STATIC = pathlib.Path(__file__).parent / "static"
+
+STATE_TRAITS = ("recipe_id", "preset", "params", "result", "errors", "stale", "revision")
+
+
+def _initial_params(recipe_id: str, preset: str, given: dict) -> dict:
+    """Every declared parameter with a value: given, else from the preset, else the
+    declared default, else the declaration's example (so the widget answers at once)."""
+    recipe = get_recipe(recipe_id)
+    merged = resolve_params(recipe, preset or None, given)
+    values = {}
+    for p in recipe.params:
+        if p.name in merged:
+            values[p.name] = merged[p.name]
+        elif p.default is not REQUIRED:
+            values[p.name] = p.default
+        else:
+            values[p.name] = p.example
+    return values
+
+
+def _spec_for(recipe_id: str) -> dict:
+    return {
+        "recipe": get_recipe(recipe_id).describe(),
+        "presets": [{"id": p["id"], "label": p["label"]} for p in list_presets()],
+        "as_of": catalog_info()["gpus"]["as_of"],
+    }
+
+
+class RecipePanel(anywidget.AnyWidget):
+    """The synced state of one recipe and its controls, verdict and chain table."""
+
+    _esm = _STATIC / "recipe.js"
+
+    recipe_id = traitlets.Unicode("X-2").tag(sync=True)
+    """Which recipe runs: "X-1", "X-2", "X-3", "X-5" or "X-19"."""
+
+    preset = traitlets.Unicode("").tag(sync=True)
+    """The model preset whose architecture fills the parameters ("" for custom values)."""
+
+    params = traitlets.Dict().tag(sync=True)
+    """Every declared parameter with its current value, as typed (may be invalid)."""
+
+    result = traitlets.Dict().tag(sync=True)
+    """The last good result, ``RecipeResult.to_dict()``."""
+
+    errors = traitlets.Dict().tag(sync=True)
+    """Field name → message for every invalid input; empty when all are valid."""
+
+    stale = traitlets.Bool(False).tag(sync=True)
+    """True while ``errors`` is not empty: ``result`` is then the last good one."""
+
+    revision = traitlets.Int(0).tag(sync=True)
+    """Goes up by one with every recomputed result (the front end renders in this order)."""
+
+    _spec = traitlets.Dict().tag(sync=True)
+    """The recipe's parameter declarations and the preset list, for drawing controls."""
+
+    def __init__(self, recipe_id: str = "X-2", preset: str | None = None, **params: Any) -> None:
+        recipe = get_recipe(recipe_id)
+        if preset is None:
+            preset = DEFAULT_PRESET if recipe.takes_preset else ""
+        values = _initial_params(recipe_id, preset, params)
+        # Fail at the Python boundary on construction: there is no last good result yet.
+        first = run_recipe(recipe_id, **values)
+        super().__init__(recipe_id=recipe_id, preset=preset, params=values, result=first.to_dict(),
+                         revision=1, _spec=_spec_for(recipe_id))
+        self._result_obj = first
+        self._listeners: list[Callable[[], None]] = []
+        self._updating = False
+        self.observe(self._on_params, names="params")
+        self.observe(self._on_preset, names="preset")
+        self.observe(self._on_recipe, names="recipe_id")
+
+    # ── state transitions ────────────────────────────────────────────────────
+
+    def _on_params(self, change: dict) -> None:
+        if self._updating:
+            return
+        self._recompute()
+
+    def _on_preset(self, change: dict) -> None:
+        if self._updating or not change["new"]:
+            return
+        try:
+            row = get_preset(change["new"])
+        except InputError as exc:
+            with self.hold_sync():
+                self.errors = {**self.errors, "preset": str(exc)}
+                self.stale = True
+            return
+        recipe = get_recipe(self.recipe_id)
+        values = dict(self.params)
+        for p in recipe.params:
+            if p.preset_key and p.preset_key in row:
+                values[p.name] = row[p.preset_key]
+        self._recompute(values)
+
+    def _on_recipe(self, change: dict) -> None:
+        if self._updating:
+            return
+        try:
+            recipe = get_recipe(change["new"])
+        except InputError as exc:
+            with self.hold_sync():
+                self.errors = {"recipe_id": str(exc)}
+                self.stale = True
+            return
+        preset = self.preset if recipe.takes_preset and self.preset else (
+            DEFAULT_PRESET if recipe.takes_preset else "")
+        shared = {k: v for k, v in self.params.items() if k in {p.name for p in recipe.params}}
+        # Architecture comes from the preset; shared non-architecture values carry over.
+        keep = {k: v for k, v in shared.items() if not recipe.param(k).preset_key or not preset}
+        values = _initial_params(recipe.id, preset, keep)
+        self._updating = True
+        try:
+            with self.hold_sync():
+                self.preset = preset
+                self._spec = _spec_for(recipe.id)
+        finally:
+            self._updating = False
+        self._recompute(values)
+
+    def _recompute(self, values: dict | None = None) -> None:
+        """Run the recipe on ``values`` (default: the current params) and publish the
+        outcome as one message: a new result and revision, or errors and stale."""
+        values = dict(self.params) if values is None else values
+        recipe = get_recipe(self.recipe_id)
+        try:
+            outcome = run_recipe(recipe.id, **values)
+        except InputError as exc:
+            outcome = exc
+        self._updating = True
+        try:
+            with self.hold_sync():
+                if values != self.params:
+                    self.params = values
+                if self.preset and not self._matches_preset(recipe, values):
+                    self.preset = ""
+                if isinstance(outcome, InputError):
+                    self.errors = dict(outcome.errors)
+                    self.stale = True
+                else:
+                    self._result_obj = outcome
+                    self.result = outcome.to_dict()
+                    self.errors = {}
+                    self.stale = False
+                    self.revision += 1
+        finally:
+            self._updating = False
+
+    def _matches_preset(self, recipe, values: dict) -> bool:
+        try:
+            row = get_preset(self.preset)
+        except InputError:
+            return False
+        for p in recipe.params:
+            if p.preset_key and p.preset_key in row and values.get(p.name) != row[p.preset_key]:
+                return False
+        return True
+
+
+class RecipeWidget(ipywidgets.VBox):
+    """A live TAF recipe: preset picker, a control per parameter, verdict, chain table
+    and charts, all refreshed together whenever a parameter or the preset changes.
+
+    ``RecipeWidget("X-2")`` starts from the default preset (Llama-3-8B) where the
+    recipe takes one; ``RecipeWidget("X-2", preset=..., T_eval=32000)`` sets values.
+    Public state: ``recipe_id``, ``preset``, ``params``, ``result``, ``errors``,
+    ``stale``, ``revision`` and ``charts`` (the bqplot figures).
+    """
+
+    def __init__(self, recipe_id: str = "X-2", preset: str | None = None, **params: Any) -> None:
+        panel = RecipePanel(recipe_id, preset, **params)
+        self.panel = panel
+        self._chart_sets: dict[str, ChartSet] = {}
+        self._chart_box = ipywidgets.Box(layout=ipywidgets.Layout(display="flex", flex_flow="row wrap",
+                                                                   width="100%"))
+        self._wrappers: dict[tuple[Any, tuple[str, ...]], Callable] = {}
+        super().__init__(children=[panel, self._chart_box], layout=ipywidgets.Layout(width="100%"))
+        self.add_class("taf-recipe-widget")
+        self._show_charts()
+        panel.observe(self._on_revision, names="revision")
+        panel.observe(self._on_recipe_switch, names="recipe_id")
+
+    # ── charts ───────────────────────────────────────────────────────────────
+
+    def _show_charts(self) -> None:
+        rid = self.panel.recipe_id
+        if rid not in self._chart_sets:
+            self._chart_sets[rid] = charts_for(rid)
+        charts = self._chart_sets[rid]
+        charts.update(self.panel._result_obj)
+        self._chart_box.children = tuple(charts.figures)
+
+    def _on_revision(self, change: dict) -> None:
+        charts = self._chart_sets.get(self.panel.recipe_id)
+        if charts is not None and self.panel._result_obj.recipe_id == self.panel.recipe_id:
+            charts.update(self.panel._result_obj)
+
+    def _on_recipe_switch(self, change: dict) -> None:
+        self._show_charts()
+
+    @property
+    def charts(self) -> list:
+        """The bqplot ``Figure`` objects of the current recipe (updated in place)."""
+        return list(self._chart_sets[self.panel.recipe_id].figures)
+
+    # ── the public state, forwarded to the panel ─────────────────────────────
+
+    def set(self, **params: Any) -> None:
+        """Change some parameters at once and rerun: ``w.set(T_eval=65536, has_SWA=True)``."""
+        self.panel.params = {**self.panel.params, **params}
+
+    def observe(self, handler: Callable, names: Any = traitlets.All, type: str = "change") -> None:
+        """Observe traits; the state traits (``params``, ``result``, ``revision``...)
+        are observed on the panel, with ``change["owner"]`` set to this widget."""
+        state, own = _split_names(names)
+        if own is not None:
+            super().observe(handler, names=own, type=type)
+        if state:
+            key = (handler, tuple(state))
+            if key not in self._wrappers:
+                def forward(change: Any, _handler: Callable = handler) -> None:
+                    _handler(traitlets.Bunch({**change, "owner": self}))
+
+                self._wrappers[key] = forward
+            self.panel.observe(self._wrappers[key], names=state, type=type)
+
+    def unobserve(self, handler: Callable, names: Any = traitlets.All, type: str = "change") -> None:
+        state, own = _split_names(names)
+        if own is not None:
+            super().unobserve(handler, names=own, type=type)
+        if state:
+            wrapper = self._wrappers.pop((handler, tuple(state)), None)
+            if wrapper is not None:
+                self.panel.unobserve(wrapper, names=state, type=type)
+
+    def close(self) -> None:
+        """Close this widget and every child: panel, chart box, figures, marks, axes, scales."""
+        for charts in self._chart_sets.values():
+            charts.close()
+        self._chart_sets.clear()
+        self._wrappers.clear()
+        for child in (self.panel, self._chart_box, self):
+            child.layout.close()
+        self.panel.close()
+        self._chart_box.close()
+        super().close()
+
+    def __repr__(self) -> str:
+        return f"RecipeWidget({self.panel.recipe_id!r}, preset={self.panel.preset!r}, revision={self.panel.revision})"
+
+
+def _split_names(names: Any) -> tuple[list[str], Any]:
+    if names is traitlets.All:
+        return list(STATE_TRAITS), traitlets.All
+    names = [names] if isinstance(names, str) else list(names)
+    state = [n for n in names if n in STATE_TRAITS]
+    own = [n for n in names if n not in STATE_TRAITS]
+    return state, (own or None)
+
+
+_WRITABLE = ("recipe_id", "preset", "params")
+
+
+def _forward(name: str) -> property:
+    def getter(self: RecipeWidget) -> Any:
+        return getattr(self.panel, name)
+
+    def setter(self: RecipeWidget, value: Any) -> None:
+        if name not in _WRITABLE:
+            raise AttributeError(f"{name} is computed; set params, preset or recipe_id instead")
+        setattr(self.panel, name, value)
+
+    return property(getter, setter, doc=f"The panel's synced ``{name}`` (see RecipePanel).")
+
+
+for _name in STATE_TRAITS:
+    setattr(RecipeWidget, _name, _forward(_name))
+del _name
