@@ -41,6 +41,11 @@ def _initial_params(recipe_id: str, preset: str, given: dict) -> dict:
     """Every declared parameter with a value: given, else from the preset, else the
     declared default, else the declaration's example (so the widget answers at once)."""
     recipe = get_recipe(recipe_id)
+    declared = {p.name for p in recipe.params}
+    unknown = [k for k in given if k not in declared]
+    if unknown:
+        raise InputError(unknown[0], given[unknown[0]],
+                         "is not a parameter of this recipe; known: " + ", ".join(declared))
     merged = resolve_params(recipe, preset or None, given)
     values = {}
     for p in recipe.params:
@@ -244,7 +249,8 @@ class RecipeWidget(ipywidgets.VBox):
 
     def set(self, **params: Any) -> None:
         """Change some parameters at once and rerun: ``w.set(T_eval=65536, has_SWA=True)``."""
-        self.panel.params = {**self.panel.params, **params}
+        with self.panel.hold_sync():
+            self.panel.params = {**self.panel.params, **params}
 
     def observe(self, handler: Callable, names: Any = traitlets.All, type: str = "change") -> None:
         """Observe traits; the state traits (``params``, ``result``, ``revision``...)
@@ -272,6 +278,9 @@ class RecipeWidget(ipywidgets.VBox):
 
     def close(self) -> None:
         """Close this widget and every child: panel, chart box, figures, marks, axes, scales."""
+        if not hasattr(self, "panel"):  # construction failed before the children existed
+            super().close()
+            return
         for charts in self._chart_sets.values():
             charts.close()
         self._chart_sets.clear()
@@ -305,7 +314,8 @@ def _forward(name: str) -> property:
     def setter(self: RecipeWidget, value: Any) -> None:
         if name not in _WRITABLE:
             raise AttributeError(f"{name} is computed; set params, preset or recipe_id instead")
-        setattr(self.panel, name, value)
+        with self.panel.hold_sync():  # the new value and its outcome in one message
+            setattr(self.panel, name, value)
 
     return property(getter, setter, doc=f"The panel's synced ``{name}`` (see RecipePanel).")
 

@@ -357,8 +357,11 @@ def test_df_window_fraction_outside_zero_one_rejected(f):
     assert "f" in str(info.value)
 
 
-def test_df_window_valid_fraction_still_works():
-    assert core.df_window(0.75, 10_000, f=0.9) == 7443 or core.df_window(0.75, 10_000, f=0.9) > 0
+@pytest.mark.parametrize("f", [0.5, 0.9, 0.999])
+def test_df_window_fraction_inside_zero_one_gives_a_window_within_n(f):
+    window = core.df_window(0.75, 10_000, f=f)
+    assert isinstance(window, int)
+    assert 1 <= window <= 10_000
 
 
 @pytest.mark.parametrize("T_train", [0, -1, -8192, "0", 0.0])
@@ -520,5 +523,94 @@ EDGES = [(rid, p.name, v) for rid, r in RECIPES.items() for p in r.params
 
 @pytest.mark.parametrize("rid,name,value", EDGES, ids=lambda x: repr(x) if not isinstance(x, str) else x)
 def test_range_edge_value_gives_a_result_or_an_input_error(rid, name, value):
-    result = _check_outcome(rid, lambda: run_recipe(rid, **with_(rid, **{name: value})))
+    extra = {}
+    if name == "n_kv_heads" and "n_attention_heads" in BASE[rid]:
+        extra = {"n_attention_heads": 1024}
+    if name == "n_attention_heads":
+        extra = {"n_kv_heads": 1}
+    result = _check_outcome(rid, lambda: run_recipe(rid, **with_(rid, **extra, **{name: value})))
     assert result is not None, f"{name}={value!r} is inside its declared range but was rejected"
+
+
+def _all_at(rid: str, side: str) -> dict:
+    values = {}
+    for p in RECIPES[rid].params:
+        if p.kind not in ("int", "float"):
+            continue
+        if side == "low":
+            x = math.nextafter(p.low, math.inf) if p.low_open else p.low
+            values[p.name] = int(math.ceil(x)) if p.kind == "int" else x
+        else:
+            values[p.name] = int(p.high) if p.kind == "int" else p.high
+    if side == "low" and "n_attention_heads" in values:
+        values["n_kv_heads"] = values["n_attention_heads"]
+    return values
+
+
+@pytest.mark.parametrize("side", ["low", "high"])
+@pytest.mark.parametrize("rid", list(RECIPES))
+def test_every_number_at_the_same_range_edge_gives_a_result(rid, side):
+    values = _all_at(rid, side)
+    result = _check_outcome(rid, lambda: run_recipe(rid, **values))
+    assert result is not None, f"{values} are all inside their declared ranges but were rejected"
+
+
+def test_x5_smallest_model_at_the_smallest_precision_gives_a_result():
+    # 1e6 parameters at 5e-324 bytes each underflow to 0 GB of weights.
+    result = _check_outcome("X-5", lambda: run_recipe("X-5", N_params=1e6, bytes_per_weight=5e-324))
+    assert result is not None
+
+
+def test_x1_smallest_mfu_gives_a_result_not_an_error_on_an_internal_field():
+    # The training time overflows to infinity; the error must not name "training_cost".
+    _check_outcome("X-1", lambda: run_recipe("X-1", N_params=8e9, mfu=5e-324))
+    _check_outcome("X-1", lambda: run_recipe("X-1", N_params=1e15, D_tokens=1e16, gpu="RTX 5060Ti",
+                                             n_gpus=1, mfu=1e-320))
+
+
+# ── the public formulas check their own arguments ────────────────────────────
+
+FORMULA_ARGS = {
+    "gamma_pade": dict(theta=5e5, T_eval=8192),
+    "gamma_decompose": dict(gamma_pade_val=0.5, has_GQA=False, has_SWA=False, n_params=8e9),
+    "d_horizon": dict(theta=5e5, gamma=0.7),
+    "l_niah_c": dict(d_horizon_val=1000.0),
+    "chi_susceptibility": dict(gamma=0.7),
+    "p_hallucinate": dict(L=1000, theta=5e5, gamma=0.7),
+    "theta_design": dict(gamma_target=0.85, T_eval=8192),
+    "alpha_opt": dict(gamma_target=0.85, T_eval=8192, theta_nominal=5e5),
+    "df_window": dict(gamma=0.7, N=1000, f=0.9),
+    "kv_soft_decay_regime": dict(theta=5e5, gamma=0.7, T_train=8192),
+    "chinchilla_optimal_tokens": dict(N_params=8e9, ratio=20.0),
+    "chinchilla_optimal_N": dict(D_tokens=1e11, ratio=20.0),
+    "training_flops": dict(N_params=8e9, D_tokens=1e11),
+    "training_memory_16N": dict(N_params=8e9),
+    "emergent_threshold": dict(N_params=8e9),
+    "kv_cache_memory": dict(n_layers=32, n_kv_heads=8, d_head=128, seq_len=4096, bytes_per_element=2.0),
+    "model_weights_memory": dict(N_params=8e9, bytes_per_element=2.0),
+    "inference_decode_throughput": dict(N_params=8e9, hbm_GB_per_s=3350.0, bytes_per_element=2.0),
+    "cost_per_training_run": dict(N_params=8e9, D_tokens=1e11, gpu="H100 SXM", n_gpus=8, mfu=0.45),
+    "cost_per_inference_token": dict(model_GB=16.0, gpu="H100 SXM", batch=1),
+    "break_even_volume": dict(training_cost=1e6, self_inference_per_Mtok=0.5, api_per_Mtok=5.0),
+}
+FORMULA_HOSTILE = [None, "8e9", "", [], object(), complex(1, 1), 10**400, -(10**400), math.nan, math.inf,
+                   -math.inf, -1, 0, -0.0, 5e-324, 1e308, -1e308, True]
+
+
+def test_formula_table_covers_every_public_formula():
+    import inspect
+
+    for name, kwargs in FORMULA_ARGS.items():
+        assert list(inspect.signature(getattr(core, name)).parameters) == list(kwargs), name
+    assert set(FORMULA_ARGS) == set(core.formulas.__all__) - {n for n in core.formulas.__all__ if n.isupper()}
+
+
+@pytest.mark.parametrize("value", FORMULA_HOSTILE, ids=lambda v: type(v).__name__ + ":" + repr(v)[:20])
+@pytest.mark.parametrize("function,arg", [(f, a) for f, kw in FORMULA_ARGS.items() for a in kw])
+def test_formula_hostile_argument_gives_a_result_or_an_input_error(function, arg, value):
+    kwargs = dict(FORMULA_ARGS[function], **{arg: value})
+    try:
+        getattr(core, function)(**kwargs)
+    except InputError as err:
+        assert err.field in set(kwargs) | {"gamma_pade", "d_horizon"}, err
+        assert err.field in str(err)

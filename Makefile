@@ -1,0 +1,35 @@
+# The two commands of the README: `make dashboard` and `make test`. Both set up first.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8866
+PYTEST_ARGS ?=
+
+.PHONY: setup dashboard test test-fast test-js bench build clean
+
+setup:
+	VENV=$(VENV) bash scripts/setup.sh
+
+## The main job: the Voilà dashboard of the five recipes, on 127.0.0.1 (no network needed).
+dashboard: setup
+	@echo "Dashboard: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	$(VENV)/bin/voila examples/dashboard.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) \
+		--MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
+
+## The whole test suite: Python, JS helpers, notebooks and the real-browser tests.
+test: setup
+	npm test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Only the fast tests (no browser, no notebooks).
+test-fast: setup
+	npm test
+	$(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) benchmarks/bench_core.py
+
+build:
+	$(PY) -m build
+
+clean:
+	rm -rf $(VENV) node_modules taf_widgets/static dist build test-artifacts

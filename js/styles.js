@@ -1,0 +1,69 @@
+// The widget's stylesheet, injected as a <style> next to the root so the one built file is
+// all Python loads. Colours come from CSS custom properties that default to JupyterLab's
+// --jp-* variables, so light and dark themes both work in Lab and Voilà. Badge colours
+// carry their own background and are readable on either theme.
+
+export const CSS = `
+.taf-recipe{
+--taf-fg:var(--jp-ui-font-color1,#1f1f1f);
+--taf-fg-muted:var(--jp-ui-font-color2,#5a5a5a);
+--taf-bg:var(--jp-layout-color1,#fff);
+--taf-bg-alt:var(--jp-layout-color2,#f2f2f2);
+--taf-input-bg:var(--jp-input-background,var(--jp-layout-color0,#fff));
+--taf-border:var(--jp-border-color2,#d0d0d0);
+--taf-accent:var(--jp-brand-color1,#1976d2);
+--taf-error:var(--jp-error-color1,#c62828);
+--taf-font:var(--jp-ui-font-family,system-ui,-apple-system,"Segoe UI",sans-serif);
+--taf-mono:var(--jp-code-font-family,ui-monospace,Menlo,Consolas,monospace);
+--taf-size:var(--jp-ui-font-size1,13px);
+--taf-go:#2e7d32;--taf-caution:#f0b400;--taf-caution-fg:#1f1f1f;--taf-no:#c62828;
+color:var(--taf-fg);background:var(--taf-bg);font-family:var(--taf-font);font-size:var(--taf-size);
+line-height:1.35;display:grid;gap:10px;padding:8px 2px;box-sizing:border-box;max-width:100%;min-width:0}
+body[data-jp-theme-light=false] .taf-recipe{color-scheme:dark}
+.taf-recipe *{box-sizing:border-box}
+.taf-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 10px}
+.taf-title{font-weight:600;font-size:1.15em;margin:0}
+.taf-question{color:var(--taf-fg-muted)}
+.taf-controls{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,210px),1fr));gap:8px 14px;align-items:start}
+.taf-field{display:flex;flex-direction:column;gap:3px;min-width:0;padding:6px 8px;border:1px solid var(--taf-border);border-radius:4px;background:var(--taf-bg-alt)}
+.taf-label{font-weight:600}
+.taf-number-row,.taf-check-row{display:flex;align-items:center;gap:6px}
+.taf-unit{color:var(--taf-fg-muted);white-space:nowrap}
+.taf-help{color:var(--taf-fg-muted);font-size:.88em}
+.taf-help:empty{display:none}
+.taf-error{color:var(--taf-error);font-size:.9em;font-weight:600}
+.taf-error:empty{display:none}
+.taf-recipe input[type=text],.taf-recipe select{font:inherit;color:var(--taf-fg);background:var(--taf-input-bg);border:1px solid var(--taf-border);border-radius:3px;padding:3px 5px;min-width:0;max-width:100%}
+.taf-recipe input[type=text]{flex:1 1 auto;width:100%;font-family:var(--taf-mono)}
+.taf-recipe input[aria-invalid=true]{border-color:var(--taf-error);outline:1px solid var(--taf-error)}
+.taf-recipe input:focus-visible,.taf-recipe select:focus-visible,.taf-recipe summary:focus-visible{outline:2px solid var(--taf-accent);outline-offset:1px}
+.taf-slider{width:100%;margin:2px 0;accent-color:var(--taf-accent)}
+.taf-slider.taf-empty{opacity:.45}
+.taf-recipe input[type=checkbox]{accent-color:var(--taf-accent);margin:0}
+.taf-general-error{color:var(--taf-error);font-weight:600}
+.taf-general-error:empty{display:none}
+.taf-stale-marker{justify-self:start;padding:2px 8px;border-radius:3px;border:1px dashed var(--taf-error);color:var(--taf-error);font-weight:600}
+.taf-recipe[data-stale=true] .taf-result{opacity:.5;filter:grayscale(.6)}
+.taf-result{display:grid;gap:8px;min-width:0;transition:opacity .15s}
+.taf-verdict{border:1px solid var(--taf-border);border-left:6px solid var(--taf-tone,var(--taf-border));border-radius:4px;padding:6px 10px;display:grid;gap:3px}
+.taf-tone-go{--taf-tone:var(--taf-go)}.taf-tone-caution{--taf-tone:var(--taf-caution)}.taf-tone-no{--taf-tone:var(--taf-no)}
+.taf-badge{justify-self:start;font-weight:700;letter-spacing:.03em;padding:2px 9px;border-radius:3px;color:#fff;background:var(--taf-tone,#777)}
+.taf-tone-caution .taf-badge{color:var(--taf-caution-fg)}
+.taf-reason{font-weight:600}
+.taf-mitigation b{font-weight:600;color:var(--taf-fg-muted)}
+.taf-notes{margin:2px 0 0;padding-left:18px;color:var(--taf-fg-muted);font-size:.92em}
+.taf-notes:empty{display:none}
+.taf-table-wrap{overflow-x:auto;max-width:100%;border:1px solid var(--taf-border);border-radius:4px}
+.taf-chain{border-collapse:collapse;width:100%;font-size:.95em}
+.taf-chain th,.taf-chain td{padding:4px 8px;border-bottom:1px solid var(--taf-border);text-align:left;vertical-align:top}
+.taf-chain thead th{background:var(--taf-bg-alt);font-weight:600;white-space:nowrap}
+.taf-chain tbody tr:last-child td{border-bottom:0}
+.taf-chain .taf-num{text-align:right;color:var(--taf-fg-muted)}
+.taf-chain .taf-formula{font-family:var(--taf-mono);font-size:.92em;white-space:nowrap}
+.taf-chain .taf-value{font-family:var(--taf-mono);font-weight:600;white-space:nowrap}
+.taf-chain details{margin-top:2px;font-size:.9em}
+.taf-chain summary{cursor:pointer;color:var(--taf-accent)}
+.taf-kv{margin:2px 0 0;padding:0;list-style:none;font-family:var(--taf-mono);white-space:nowrap}
+.taf-kv-title{color:var(--taf-fg-muted);font-style:italic;margin-top:3px}
+.taf-foot{color:var(--taf-fg-muted);font-size:.85em}
+`;
