@@ -1,2 +1,325 @@
-// placeholder until the front end lands
-export default { render({ model, el }) { el.textContent = model.get("recipe_id"); } };
+// The RecipeWidget front end: controls drawn from the recipe's parameter declarations, a
+// verdict badge and the formula chain. Python is the one validator and the one calculator;
+// this file draws what the synced traits say and sends what the user changes.
+
+import { CSS } from "./styles.js";
+import { createControl, h } from "./controls.js";
+import { formatQuantity, resultEntries, summarizeResult, unitForKey } from "./format.js";
+
+/**
+ * The synced traits of taf_widgets.widget.RecipeWidget (names as in Python).
+ * @typedef {object} RecipeModel
+ * @property {string} recipe_id
+ * @property {RecipeSpec} _spec
+ * @property {string} preset "" means none (custom values)
+ * @property {Record<string, number | boolean | string | null>} params current values by name
+ * @property {RecipeResultData | null} result the last good RecipeResult.to_dict()
+ * @property {Record<string, string>} errors field name → message; empty when all valid
+ * @property {boolean} stale true while errors is not empty (result is then the last good one)
+ * @property {number} revision +1 per recomputed result
+ */
+
+/**
+ * @typedef {object} RecipeSpec
+ * @property {{id: string, name: string, description: string, question: string, category: string,
+ *   uses_sections: string[], takes_preset: boolean, params: import("./controls.js").ParamSpec[]}} recipe
+ * @property {{id: string, label: string}[]} presets
+ * @property {string} as_of
+ */
+
+/**
+ * @typedef {object} ChainStep
+ * @property {number} step
+ * @property {string} section
+ * @property {string} name
+ * @property {string} formula
+ * @property {Record<string, unknown>} inputs
+ * @property {unknown} result number | string | null | object | list of objects
+ * @property {string} interpretation
+ * @property {string} unit
+ * @property {Record<string, unknown>} [breakdown]
+ */
+
+/**
+ * @typedef {object} RecipeResultData
+ * @property {string} recipe_id
+ * @property {string} recipe_name
+ * @property {string | null} preset
+ * @property {Record<string, unknown>} inputs
+ * @property {ChainStep[]} chain
+ * @property {string} verdict
+ * @property {"go" | "caution" | "no"} tone
+ * @property {string} reason
+ * @property {string} mitigation
+ * @property {string[]} notes
+ */
+
+/**
+ * The part of anywidget's model the view uses.
+ * @typedef {object} Model
+ * @property {<K extends keyof RecipeModel>(name: K) => RecipeModel[K]} get
+ * @property {(name: string, value: unknown) => void} set
+ * @property {() => void} save_changes
+ * @property {(event: string, callback: () => void) => void} on
+ * @property {(event: string, callback: () => void) => void} off
+ */
+
+const EVENTS = [
+  "change:revision",
+  "change:result",
+  "change:errors",
+  "change:stale",
+  "change:params",
+  "change:preset",
+  "change:_spec",
+  "change:recipe_id",
+];
+const TONES = ["go", "caution", "no"];
+const COLUMNS = ["step", "section", "name", "formula", "result", "interpretation"];
+
+let viewCount = 0;
+
+/**
+ * @param {{model: Model, el: HTMLElement}} view
+ * @returns {() => void} cleanup: removes every listener and cancels pending sends
+ */
+function render({ model, el }) {
+  const prefix = `taf-${++viewCount}`;
+  const style = h("style", {}, CSS);
+  const root = h("div", { class: "taf-recipe", "data-stale": "false", "data-revision": "", "data-result-inputs": "{}" });
+  el.append(style, root);
+
+  /** @type {Map<string, import("./controls.js").Control>} */
+  let controls = new Map();
+  /** @type {AbortController} listeners of the current controls; replaced on each rebuild */
+  let domListeners = new AbortController();
+  /** @type {HTMLSelectElement | null} */
+  let presetSelect = null;
+  /** @type {HTMLElement | null} */
+  let presetError = null;
+  let specKey = "";
+  /** @type {number | null} */
+  let lastRenderedRevision = null;
+  let scheduled = false;
+  let destroyed = false;
+
+  const generalError = h("div", { class: "taf-general-error", "data-role": "errors", role: "alert" });
+  const staleMarker = h("div", { class: "taf-stale-marker", "data-role": "stale", hidden: true }, "stale — showing last valid result");
+  const verdict = h("div", { class: "taf-verdict", "data-role": "verdict", "aria-live": "polite" });
+  const tbody = h("tbody");
+  const table = h(
+    "table",
+    { class: "taf-chain", "data-role": "chain" },
+    h("thead", {}, h("tr", {}, ...COLUMNS.map((c) => h("th", { scope: "col" }, c)))),
+    tbody,
+  );
+  const resultBox = h("div", { class: "taf-result" }, verdict, h("div", { class: "taf-table-wrap" }, table));
+
+  /** Send one edited value: a whole new params object, as the contract asks. */
+  const send = (/** @type {string} */ name, /** @type {unknown} */ value) => {
+    if (destroyed) return;
+    const current = model.get("params") || {};
+    if (name in current && Object.is(current[name], value)) return;
+    model.set("params", { ...current, [name]: value });
+    model.save_changes();
+  };
+
+  const schedule = () => {
+    if (scheduled || destroyed) return;
+    scheduled = true;
+    // One render per burst: Python sets result, errors, stale and revision in one message,
+    // which arrives as several change events in the same task.
+    queueMicrotask(() => {
+      scheduled = false;
+      if (!destroyed) update();
+    });
+  };
+
+  /** (Re)draw the header and controls from the declarations. */
+  function build(/** @type {RecipeSpec} */ spec) {
+    for (const control of controls.values()) control.cancel();
+    domListeners.abort();
+    domListeners = new AbortController();
+    const signal = domListeners.signal;
+    controls = new Map();
+    const recipe = spec && spec.recipe ? spec.recipe : /** @type {RecipeSpec["recipe"]} */ ({ params: [] });
+
+    const fields = h("div", { class: "taf-controls" });
+    presetSelect = null;
+    presetError = null;
+    if (recipe.takes_preset) {
+      const id = `${prefix}-preset`;
+      const select = /** @type {HTMLSelectElement} */ (
+        h("select", { id, "data-role": "preset", "aria-describedby": `${id}-help` }, h("option", { value: "" }, "(custom)"))
+      );
+      for (const p of spec.presets || []) select.appendChild(h("option", { value: p.id, title: p.label }, p.id));
+      select.addEventListener(
+        "change",
+        () => {
+          model.set("preset", select.value);
+          model.save_changes();
+        },
+        { signal },
+      );
+      presetError = h("div", { class: "taf-error", "data-error-for": "preset", "aria-live": "polite" });
+      fields.appendChild(
+        h(
+          "div",
+          { class: "taf-field taf-preset" },
+          h("label", { for: id, class: "taf-label" }, "Model preset"),
+          select,
+          h("div", { class: "taf-help", id: `${id}-help` }, "Fills the model's architecture parameters."),
+          presetError,
+        ),
+      );
+      presetSelect = select;
+    }
+    for (const param of recipe.params || []) {
+      const control = createControl(param, {
+        id: `${prefix}-p-${param.name}`,
+        send,
+        onIdle: schedule,
+        signal,
+      });
+      controls.set(param.name, control);
+      fields.appendChild(control.root);
+    }
+
+    const head = h(
+      "div",
+      { class: "taf-head" },
+      h("div", { class: "taf-title", role: "heading", "aria-level": 3 }, `${recipe.id || ""} · ${recipe.name || ""}`),
+      h("div", { class: "taf-question" }, recipe.question || recipe.description || ""),
+    );
+    const foot = h("div", { class: "taf-foot" }, spec && spec.as_of ? `Catalog prices as of ${spec.as_of}.` : "");
+    root.replaceChildren(head, fields, generalError, staleMarker, resultBox, foot);
+  }
+
+  /** @param {RecipeResultData | null} result */
+  function drawResult(result) {
+    const spec = model.get("_spec");
+    /** @type {Record<string, string>} */
+    const units = {};
+    for (const p of (spec && spec.recipe && spec.recipe.params) || []) units[p.name] = p.unit;
+
+    if (!result || !Array.isArray(result.chain)) {
+      verdict.className = "taf-verdict";
+      verdict.replaceChildren(h("span", { class: "taf-reason" }, "No result yet."));
+      tbody.replaceChildren();
+      root.setAttribute("data-result-inputs", "{}");
+      return;
+    }
+    const tone = TONES.includes(result.tone) ? result.tone : "caution";
+    verdict.className = `taf-verdict taf-tone-${tone}`;
+    verdict.setAttribute("data-tone", tone);
+    verdict.replaceChildren(
+      h("span", { class: "taf-badge" }, String(result.verdict ?? "")),
+      h("div", { class: "taf-reason" }, String(result.reason ?? "")),
+      h("div", { class: "taf-mitigation" }, h("b", {}, "Mitigation: "), String(result.mitigation ?? "")),
+      h("ul", { class: "taf-notes" }, ...(result.notes || []).map((n) => h("li", {}, String(n)))),
+    );
+    tbody.replaceChildren(...result.chain.map((step) => chainRow(step, units)));
+    root.setAttribute("data-result-inputs", JSON.stringify(result.inputs || {}));
+  }
+
+  function update() {
+    const spec = model.get("_spec");
+    const key = JSON.stringify(spec ?? null);
+    if (key !== specKey) {
+      specKey = key;
+      build(spec);
+    }
+    root.setAttribute("data-recipe", String(model.get("recipe_id") ?? ""));
+
+    const params = model.get("params") || {};
+    for (const [name, control] of controls) control.show(name in params ? params[name] : null);
+    if (presetSelect) presetSelect.value = model.get("preset") || "";
+
+    const errors = model.get("errors") || {};
+    const general = [];
+    for (const [name, control] of controls) control.setError(errors[name] ? String(errors[name]) : "");
+    if (presetError) presetError.textContent = errors.preset ? String(errors.preset) : "";
+    if (presetSelect) presetSelect.setAttribute("aria-invalid", errors.preset ? "true" : "false");
+    for (const [name, message] of Object.entries(errors)) {
+      if (!controls.has(name) && !(name === "preset" && presetError)) general.push(h("div", {}, `${name}: ${message}`));
+    }
+    generalError.replaceChildren(...general);
+
+    const stale = Boolean(model.get("stale"));
+    root.setAttribute("data-stale", String(stale));
+    if (stale) staleMarker.removeAttribute("hidden");
+    else staleMarker.setAttribute("hidden", "");
+    resultBox.setAttribute("aria-disabled", String(stale));
+
+    // Results never render out of order: only a newer revision replaces what is shown.
+    const revision = Number(model.get("revision") ?? 0);
+    if (lastRenderedRevision === null || revision > lastRenderedRevision) {
+      lastRenderedRevision = revision;
+      drawResult(model.get("result"));
+      root.setAttribute("data-revision", String(revision));
+    }
+  }
+
+  for (const event of EVENTS) model.on(event, schedule);
+  update();
+
+  return () => {
+    if (destroyed) return;
+    destroyed = true;
+    for (const event of EVENTS) model.off(event, schedule);
+    for (const control of controls.values()) control.cancel();
+    domListeners.abort();
+    root.remove();
+    style.remove();
+  };
+}
+
+/**
+ * One chain row: step, section, name, formula, result (with its inputs and breakdown on
+ * demand) and interpretation.
+ * @param {ChainStep} step
+ * @param {Record<string, string>} units parameter units by name, for the inputs
+ */
+function chainRow(step, units) {
+  const resultCell = h("td", {}, h("div", { class: "taf-value" }, summarizeResult(step.result, step.unit || "")));
+  const sections = [];
+  const inputs = step.inputs && typeof step.inputs === "object" ? Object.entries(step.inputs) : [];
+  if (inputs.length) sections.push(kvList("", inputs.map(([k, v]) => [k, formatValue(k, v, units)])));
+  if (step.breakdown && typeof step.breakdown === "object") {
+    sections.push(kvList("breakdown", Object.entries(step.breakdown).map(([k, v]) => [k, formatValue(k, v, units)])));
+  }
+  if (step.result !== null && typeof step.result === "object") sections.push(kvList("result", resultEntries(step.result)));
+  if (sections.length) resultCell.appendChild(h("details", {}, h("summary", {}, "inputs"), ...sections));
+  return h(
+    "tr",
+    { "data-step": step.step },
+    h("td", { class: "taf-num" }, String(step.step ?? "")),
+    h("td", {}, String(step.section ?? "")),
+    h("td", {}, String(step.name ?? "")),
+    h("td", { class: "taf-formula" }, String(step.formula ?? "")),
+    resultCell,
+    h("td", {}, String(step.interpretation ?? "")),
+  );
+}
+
+/**
+ * @param {string} key
+ * @param {unknown} value
+ * @param {Record<string, string>} units
+ */
+function formatValue(key, value, units) {
+  if (value !== null && typeof value === "object") return summarizeResult(value);
+  return formatQuantity(/** @type {any} */ (value), unitForKey(key, units));
+}
+
+/**
+ * @param {string} title
+ * @param {Array<[string, string]>} entries
+ */
+function kvList(title, entries) {
+  const list = h("ul", { class: "taf-kv" }, ...entries.map(([k, v]) => h("li", {}, `${k} = ${v}`)));
+  return title ? h("div", {}, h("div", { class: "taf-kv-title" }, title), list) : list;
+}
+
+export { render };
+export default { render };

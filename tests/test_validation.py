@@ -605,12 +605,17 @@ def test_formula_table_covers_every_public_formula():
     assert set(FORMULA_ARGS) == set(core.formulas.__all__) - {n for n in core.formulas.__all__ if n.isupper()}
 
 
-@pytest.mark.parametrize("value", FORMULA_HOSTILE, ids=lambda v: type(v).__name__ + ":" + repr(v)[:20])
-@pytest.mark.parametrize("function,arg", [(f, a) for f, kw in FORMULA_ARGS.items() for a in kw])
-def test_formula_hostile_argument_gives_a_result_or_an_input_error(function, arg, value):
-    kwargs = dict(FORMULA_ARGS[function], **{arg: value})
-    try:
-        getattr(core, function)(**kwargs)
-    except InputError as err:
-        assert err.field in set(kwargs) | {"gamma_pade", "d_horizon"}, err
-        assert err.field in str(err)
+@pytest.mark.parametrize("function", list(FORMULA_ARGS))
+def test_formula_hostile_argument_gives_a_result_or_an_input_error(function):
+    escaped = []
+    for arg in FORMULA_ARGS[function]:
+        for value in FORMULA_HOSTILE:
+            kwargs = dict(FORMULA_ARGS[function], **{arg: value})
+            try:
+                getattr(core, function)(**kwargs)
+            except InputError as err:
+                assert err.field in set(kwargs) | {"gamma_pade", "d_horizon"}, err
+                assert err.field in str(err)
+            except Exception as exc:  # noqa: BLE001 - collecting what escapes
+                escaped.append(f"{function}({arg}={value!r:.24}): {type(exc).__name__}: {exc}")
+    assert not escaped, "non-InputError exceptions:\n" + "\n".join(escaped)
