@@ -191,7 +191,7 @@ function render({ model, el }) {
       h("div", { class: "taf-title", role: "heading", "aria-level": 3 }, `${recipe.id || ""} · ${recipe.name || ""}`),
       h("div", { class: "taf-question" }, recipe.question || recipe.description || ""),
     );
-    const foot = h("div", { class: "taf-foot" }, spec && spec.as_of ? `Catalog prices as of ${spec.as_of}.` : "");
+    const foot = h("div", { class: "taf-foot" }, spec && spec.as_of ? `Catalog: ${spec.as_of}.` : "");
     root.replaceChildren(head, fields, generalError, staleMarker, resultBox, foot);
   }
 
@@ -241,7 +241,9 @@ function render({ model, el }) {
     if (presetError) presetError.textContent = errors.preset ? String(errors.preset) : "";
     if (presetSelect) presetSelect.setAttribute("aria-invalid", errors.preset ? "true" : "false");
     for (const [name, message] of Object.entries(errors)) {
-      if (!controls.has(name) && !(name === "preset" && presetError)) general.push(h("div", {}, `${name}: ${message}`));
+      if (controls.has(name) || (name === "preset" && presetError)) continue;
+      const text = String(message);
+      general.push(h("div", {}, text.startsWith(`${name}:`) ? text : `${name}: ${text}`));
     }
     generalError.replaceChildren(...general);
 

@@ -28,15 +28,18 @@ _FIG_LAYOUT = dict(flex="1 1 380px", min_width="320px", max_width="640px", heigh
 _MARGIN = {"top": 50, "bottom": 50, "left": 70, "right": 20}
 
 
-def _figure(title: str, marks: list, x_scale, y_scale, x_label: str, y_label: str, legend: bool = False) -> bq.Figure:
+def _figure(title: str, marks: list, x_scale, y_scale, x_label: str, y_label: str,
+            legend_location: str = "top-right") -> bq.Figure:
+    # "~s" prints 1k, 10M, 2G instead of 1e+3; log axes span decades of tokens, dollars, GB.
     axes = [
-        bq.Axis(scale=x_scale, label=x_label, side="bottom", tick_format=None),
-        bq.Axis(scale=y_scale, label=y_label, side="left", label_offset="50px"),
+        bq.Axis(scale=x_scale, label=x_label, side="bottom", label_offset="35px",
+                tick_format="~s" if isinstance(x_scale, bq.LogScale) else None),
+        bq.Axis(scale=y_scale, label=y_label, side="left", label_offset="50px", num_ticks=6,
+                tick_format="~s" if isinstance(y_scale, bq.LogScale) else None),
     ]
-    fig = bq.Figure(marks=marks, axes=axes, title=title, fig_margin=dict(_MARGIN),
-                    layout=ipywidgets.Layout(**_FIG_LAYOUT), legend_location="top-right",
-                    animation_duration=0)
-    return fig
+    return bq.Figure(marks=marks, axes=axes, title=title, fig_margin=dict(_MARGIN),
+                     layout=ipywidgets.Layout(**_FIG_LAYOUT), legend_location=legend_location,
+                     animation_duration=0)
 
 
 def _log_grid(lo: float, hi: float, n: int = POINTS) -> np.ndarray:
@@ -108,7 +111,7 @@ class LongContextCharts(ChartSet):
         self.point = bq.Scatter(scales=s, colors=[BLUE], default_size=80, names=[], display_names=False)
         gamma_fig = _figure("Does γ stay in Phase A (0 < γ < 1) at this length?",
                             [self.bounds, self.curves, self.dh, self.niah, self.point],
-                            self.x, self.y, "context length (tokens)", "γ")
+                            self.x, self.y, "context length (tokens)", "γ", legend_location="bottom-left")
 
         self.kx = bq.LogScale()
         self.ky = bq.LogScale()
@@ -160,7 +163,7 @@ class BuildVsBuyCharts(ChartSet):
                               display_legend=True, stroke_width=2)
         self.point = bq.Scatter(scales=s, colors=[GREEN], default_size=90, labels=["break-even"])
         fig = _figure("When does training your own model pay off?", [self.lines, self.point],
-                      self.x, self.y, "months", "cumulative cost (USD)")
+                      self.x, self.y, "months", "cumulative cost (USD)", legend_location="top-left")
         super().__init__([fig])
 
     def update(self, result: RecipeResult) -> None:
@@ -205,7 +208,7 @@ class BudgetCharts(ChartSet):
         self.vram = bq.Lines(scales=ms, colors=[RED], line_style="dashed", labels=["GPU VRAM"], display_legend=True)
         self.mem_point = bq.Scatter(scales=ms, colors=[PURPLE], default_size=80)
         mem_fig = _figure("Does the training state fit on one GPU?", [self.mem, self.vram, self.mem_point],
-                          self.mx, self.my, "budget (USD)", "memory (GB)")
+                          self.mx, self.my, "budget (USD)", "memory (GB)", legend_location="top-left")
         super().__init__([n_fig, mem_fig])
 
     def update(self, result: RecipeResult) -> None:
@@ -249,7 +252,8 @@ class ServingCharts(ChartSet):
                           "GPU", "memory (GB)")
         for fig in (cost_fig, mem_fig):
             fig.axes[0].tick_rotate = -30
-            fig.fig_margin = {**_MARGIN, "bottom": 80}
+            fig.axes[0].label_offset = "75px"
+            fig.fig_margin = {**_MARGIN, "bottom": 95}
         super().__init__([cost_fig, mem_fig])
 
     def update(self, result: RecipeResult) -> None:
@@ -290,7 +294,7 @@ class KVCompressionCharts(ChartSet):
         self.point = bq.Scatter(scales=s, colors=[PURPLE], default_size=80)
         fig = _figure("How big is the KV cache, and where would compression cut it?",
                       [self.curve, self.df, self.dh, self.point], self.x, self.y,
-                      "sequence length (tokens)", "KV cache (GB)")
+                      "sequence length (tokens)", "KV cache (GB)", legend_location="top-left")
         super().__init__([fig])
 
     def update(self, result: RecipeResult) -> None:
