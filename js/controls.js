@@ -4,7 +4,7 @@
 // line `<div data-error-for=NAME>`.
 
 import { formatEditable, formatQuantity, parseNumberText } from "./format.js";
-import { SLIDER_STEPS, positionToValue, sliderRange, valueToPosition } from "./scale.js";
+import { SLIDER_STEPS, keyStepValue, positionToValue, sliderRange, valueToPosition } from "./scale.js";
 import { SEND_INTERVAL_MS, TYPING_DEBOUNCE_MS, debounce, realClock, throttle } from "./timing.js";
 
 /**
@@ -147,8 +147,14 @@ function numberControl(param, ctx) {
 
   let typing = false;
   let dragging = false;
+  /** True while the slider is moved by arrow/page keys rather than a pointer. */
+  let keyed = false;
   /** @type {number | null} */
   let dragged = null;
+  /** The slider's position and value before the current input event. */
+  let lastPosition = 0;
+  /** @type {unknown} */
+  let lastValue = null;
 
   const readText = () => parseNumberText(/** @type {HTMLInputElement} */ (input).value, param.optional);
   const typed = debounce(() => ctx.send(param.name, readText()), TYPING_DEBOUNCE_MS, clock);
@@ -159,6 +165,8 @@ function numberControl(param, ctx) {
     if (!slider) return;
     const position = value === null ? 0 : valueToPosition(param, value);
     if (position !== null) /** @type {HTMLInputElement} */ (slider).value = String(position);
+    lastPosition = Number(/** @type {HTMLInputElement} */ (slider).value);
+    lastValue = value;
     slider.setAttribute("aria-valuetext", formatQuantity(/** @type {any} */ (value), param.unit));
     slider.classList.toggle("taf-empty", value === null || value === undefined);
   };
@@ -182,9 +190,23 @@ function numberControl(param, ctx) {
   });
 
   if (slider) {
+    on(slider, "keydown", () => {
+      keyed = true;
+    });
+    on(slider, "pointerdown", () => {
+      keyed = false;
+    });
     on(slider, "input", () => {
       dragging = true;
-      dragged = positionToValue(param, Number(/** @type {HTMLInputElement} */ (slider).value));
+      const position = Number(/** @type {HTMLInputElement} */ (slider).value);
+      dragged = keyed
+        ? keyStepValue(param, lastValue, position, lastPosition)
+        : positionToValue(param, position);
+      if (keyed && dragged !== positionToValue(param, position)) {
+        /** @type {HTMLInputElement} */ (slider).value = String(valueToPosition(param, dragged));
+      }
+      lastPosition = Number(/** @type {HTMLInputElement} */ (slider).value);
+      lastValue = dragged;
       /** @type {HTMLInputElement} */ (input).value = formatEditable(dragged);
       slider.setAttribute("aria-valuetext", formatQuantity(dragged, param.unit));
       slider.classList.remove("taf-empty");

@@ -165,7 +165,7 @@ function summarizeDict(obj) {
 }
 
 /**
- * A list result in a few words: "5 GPUs: best RTX 5090 $1.74/Mtok".
+ * A list result in a few words: "top 5 GPUs: best RTX 5090 $1.74/Mtok".
  * @param {Datum[]} list
  */
 function summarizeList(list) {
@@ -173,15 +173,17 @@ function summarizeList(list) {
   const first = list[0];
   if (!isPlainObject(first)) return `${list.length} items: ${list.map(formatNumber).join(", ")}`;
   const item = /** @type {Record<string, Datum>} */ (first);
-  const noun = typeof item.gpu === "string" ? (list.length === 1 ? "GPU" : "GPUs") : list.length === 1 ? "item" : "items";
   const name = itemName(item);
   const best = typeof item.USD_per_Mtok === "number" ? ` ${formatQuantity(item.USD_per_Mtok, "USD/Mtok")}` : "";
-  return `${list.length} ${noun}: ${name ? `best ${name}${best}` : summarizeDict(item)}`;
+  const what = name ? `${name}${best}` : summarizeDict(item);
+  if (list.length === 1) return `1 ${typeof item.gpu === "string" ? "GPU" : "item"}: ${what}`;
+  // The core may cut a ranked list short (X-5 keeps the five cheapest), hence "top".
+  return `top ${list.length} ${typeof item.gpu === "string" ? "GPUs" : "items"}: best ${what}`;
 }
 
 /**
  * The text of a chain step's result cell. A scalar gets its unit; a dict shows its most
- * telling fields; a list of dicts its length and best entry; null reads "n/a".
+ * telling fields; a list of dicts its length and first (best-ranked) entry; null reads "n/a".
  * @param {Datum} result
  * @param {string} [unit]
  * @returns {string}
@@ -215,7 +217,8 @@ export function resultEntries(result) {
 
 /**
  * A parameter value as the exact-value field shows it, so that it reads back to the same
- * number: 32000, 0.45, "8e9" (exponent form from 10^6 up), "" for null, raw text as is.
+ * number: 32000, 0.45, "8e9" (exponent form from 10^6 up when it is shorter), "" for null,
+ * raw text as is.
  * @param {Datum} v
  * @returns {string}
  */
@@ -223,9 +226,14 @@ export function formatEditable(v) {
   if (v === null || v === undefined) return "";
   if (typeof v !== "number") return String(v);
   if (!Number.isFinite(v)) return String(v);
+  const plain = String(v);
   const a = Math.abs(v);
-  if (a >= 1e6 || (a > 0 && a < 1e-4)) return v.toExponential().replace("e+", "e");
-  return String(v);
+  if (a >= 1e6 || (a > 0 && a < 1e-4)) {
+    const exponent = v.toExponential().replace("e+", "e");
+    // "8e9" beats "8000000000", but "1048576" stays whole rather than "1.048576e6".
+    if (exponent.length < plain.length) return exponent;
+  }
+  return plain;
 }
 
 /** A number as text, strict: digits with optional sign, decimals and exponent ("1_000" ok). */

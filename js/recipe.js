@@ -105,7 +105,7 @@ function render({ model, el }) {
 
   const generalError = h("div", { class: "taf-general-error", "data-role": "errors", role: "alert" });
   const staleMarker = h("div", { class: "taf-stale-marker", "data-role": "stale", hidden: true }, "stale — showing last valid result");
-  const verdict = h("div", { class: "taf-verdict", "data-role": "verdict", "aria-live": "polite" });
+  const verdict = h("div", { class: "taf-verdict", "data-role": "verdict" });
   const tbody = h("tbody");
   const table = h(
     "table",
@@ -251,7 +251,6 @@ function render({ model, el }) {
     root.setAttribute("data-stale", String(stale));
     if (stale) staleMarker.removeAttribute("hidden");
     else staleMarker.setAttribute("hidden", "");
-    resultBox.setAttribute("aria-disabled", String(stale));
 
     // Results never render out of order: only a newer revision replaces what is shown.
     const revision = Number(model.get("revision") ?? 0);

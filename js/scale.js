@@ -125,3 +125,23 @@ export function valueToPosition(param, value) {
     : (value - lo) / (hi - lo);
   return Math.round(t * SLIDER_STEPS);
 }
+
+/**
+ * The value a keyboard step on the slider gives. On a wide log scale one notch can be less
+ * than 1 for a small whole number (n_gpus 8 on 1..100000 moves by about 1%), which would
+ * round back to the same value; a key press then moves by one in its direction, so every
+ * press changes the value.
+ * @param {ScaleParam} param
+ * @param {unknown} from the value before the key press
+ * @param {number} position the slider position after it
+ * @param {number} previous the slider position before it
+ * @returns {number | null}
+ */
+export function keyStepValue(param, from, position, previous) {
+  const value = positionToValue(param, position);
+  const range = sliderRange(param);
+  if (value === null || !range || param.kind !== "int" || typeof from !== "number") return value;
+  const direction = Math.sign(position - previous);
+  if (direction === 0 || (value - from) * direction > 0) return value;
+  return Math.min(range.hi, Math.max(range.lo, Math.round(from) + direction));
+}

@@ -9,7 +9,8 @@ export const CSS = `
 --taf-fg-muted:var(--jp-ui-font-color2,#5a5a5a);
 --taf-bg:var(--jp-layout-color1,#fff);
 --taf-bg-alt:var(--jp-layout-color2,#f2f2f2);
---taf-input-bg:var(--jp-input-background,var(--jp-layout-color0,#fff));
+--taf-input-bg:var(--jp-layout-color1,#fff);
+--taf-input-border:var(--jp-border-color1,#bdbdbd);
 --taf-border:var(--jp-border-color2,#d0d0d0);
 --taf-accent:var(--jp-brand-color1,#1976d2);
 --taf-error:var(--jp-error-color1,#c62828);
@@ -33,9 +34,9 @@ body[data-jp-theme-light=false] .taf-recipe{color-scheme:dark}
 .taf-help:empty{display:none}
 .taf-error{color:var(--taf-error);font-size:.9em;font-weight:600}
 .taf-error:empty{display:none}
-.taf-recipe input[type=text],.taf-recipe select{font:inherit;color:var(--taf-fg);background:var(--taf-input-bg);border:1px solid var(--taf-border);border-radius:3px;padding:3px 5px;min-width:0;max-width:100%}
+.taf-recipe input[type=text],.taf-recipe select{font:inherit;color:var(--taf-fg);background:var(--taf-input-bg);border:1px solid var(--taf-input-border);border-radius:3px;padding:3px 5px;min-width:0;max-width:100%}
 .taf-recipe input[type=text]{flex:1 1 auto;width:100%;font-family:var(--taf-mono)}
-.taf-recipe input[aria-invalid=true]{border-color:var(--taf-error);outline:1px solid var(--taf-error)}
+.taf-recipe input[type=text][aria-invalid=true],.taf-recipe select[aria-invalid=true]{border-color:var(--taf-error);outline:1px solid var(--taf-error)}
 .taf-recipe input:focus-visible,.taf-recipe select:focus-visible,.taf-recipe summary:focus-visible{outline:2px solid var(--taf-accent);outline-offset:1px}
 .taf-slider{width:100%;margin:2px 0;accent-color:var(--taf-accent)}
 .taf-slider.taf-empty{opacity:.45}
@@ -55,6 +56,7 @@ body[data-jp-theme-light=false] .taf-recipe{color-scheme:dark}
 .taf-notes:empty{display:none}
 .taf-table-wrap{overflow-x:auto;max-width:100%;border:1px solid var(--taf-border);border-radius:4px}
 .taf-chain{border-collapse:collapse;width:100%;font-size:.95em}
+.taf-chain td:last-child{min-width:16em}
 .taf-chain th,.taf-chain td{padding:4px 8px;border-bottom:1px solid var(--taf-border);text-align:left;vertical-align:top}
 .taf-chain thead th{background:var(--taf-bg-alt);font-weight:600;white-space:nowrap}
 .taf-chain tbody tr:last-child td{border-bottom:0}

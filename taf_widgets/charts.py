@@ -34,7 +34,8 @@ def _figure(title: str, marks: list, x_scale, y_scale, x_label: str, y_label: st
     axes = [
         bq.Axis(scale=x_scale, label=x_label, side="bottom", label_offset="35px",
                 tick_format="~s" if isinstance(x_scale, bq.LogScale) else None),
-        bq.Axis(scale=y_scale, label=y_label, side="left", label_offset="50px", num_ticks=6,
+        bq.Axis(scale=y_scale, label=y_label, side="left", label_offset="50px",
+                num_ticks=6 if isinstance(y_scale, bq.LogScale) else None,
                 tick_format="~s" if isinstance(y_scale, bq.LogScale) else None),
     ]
     return bq.Figure(marks=marks, axes=axes, title=title, fig_margin=dict(_MARGIN),
@@ -252,8 +253,8 @@ class ServingCharts(ChartSet):
                           "GPU", "memory (GB)")
         for fig in (cost_fig, mem_fig):
             fig.axes[0].tick_rotate = -30
-            fig.axes[0].label_offset = "75px"
-            fig.fig_margin = {**_MARGIN, "bottom": 95}
+            fig.axes[0].label_offset = "62px"
+            fig.fig_margin = {**_MARGIN, "bottom": 85}
         super().__init__([cost_fig, mem_fig])
 
     def update(self, result: RecipeResult) -> None:

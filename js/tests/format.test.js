@@ -117,13 +117,13 @@ test("a dict with no known field shows its first numeric fields", () => {
   assert.equal(summarizeResult({ pade_centroid: 0.9134, delta_GQA: 0.11, label: "x" }), "pade_centroid = 0.9134 · delta_GQA = 0.11");
 });
 
-test("a list of GPUs shows its length and the best entry", () => {
+test("a ranked list of GPUs shows its length and the best entry", () => {
   const gpus = [
     { gpu: "RTX 5090", vram_GB: 32, tok_per_sec: 112.0, USD_per_Mtok: 1.7361111111111107 },
     { gpu: "MI300X", vram_GB: 192, tok_per_sec: 331.25, USD_per_Mtok: 2.1 },
   ];
-  assert.equal(summarizeResult(gpus), "2 GPUs: best RTX 5090 $1.74/Mtok");
-  assert.equal(summarizeResult(gpus.slice(0, 1)), "1 GPU: best RTX 5090 $1.74/Mtok");
+  assert.equal(summarizeResult(gpus), "top 2 GPUs: best RTX 5090 $1.74/Mtok");
+  assert.equal(summarizeResult(gpus.slice(0, 1)), "1 GPU: RTX 5090 $1.74/Mtok");
   assert.equal(summarizeResult([]), "none");
 });
 
@@ -150,11 +150,14 @@ test("a list result gives one detail line per item, named by its gpu", () => {
 });
 
 test("editable text reads back to the same number", () => {
-  for (const v of [8e9, 32000, 0.45, 500000, 1e15, 2.5e-7, 123456789, 8317637711, 1]) {
+  for (const v of [8e9, 32000, 0.45, 500000, 1e15, 2.5e-7, 123456789, 8317637711, 1048576, 1]) {
     assert.equal(parseNumberText(formatEditable(v)), v, `round trip of ${v}`);
   }
   assert.equal(formatEditable(8e9), "8e9");
   assert.equal(formatEditable(32000), "32000");
+  assert.equal(formatEditable(500000), "500000");
+  assert.equal(formatEditable(40000000), "4e7");
+  assert.equal(formatEditable(1048576), "1048576", "no longer exponent form");
   assert.equal(formatEditable(null), "");
   assert.equal(formatEditable("abc"), "abc");
 });

@@ -164,7 +164,7 @@ test("a list result reads as its length and best entry", { skip }, () => {
   const rows = root.querySelectorAll('[data-role="chain"] tbody tr');
   const gpus = X5.result.chain[3].result;
   const text = rows[3].querySelector(".taf-value").textContent;
-  assert.match(text, new RegExp(`^${gpus.length} GPUs: best ${gpus[0].gpu} \\$[\\d.]+/Mtok$`));
+  assert.match(text, new RegExp(`^top ${gpus.length} GPUs: best ${gpus[0].gpu} \\$[\\d.]+/Mtok$`));
   cleanup();
 });
 
@@ -285,6 +285,20 @@ test("a slider moved by keyboard sends its value", { skip }, () => {
   slider.dispatch("change");
   assert.equal(model.get("params").n_layers, 1000);
   assert.equal(model.saved.at(-1).params.n_layers, 1000);
+  cleanup();
+});
+
+test("each arrow key on a slider changes a small whole number by at least one", { skip }, () => {
+  const { root, model, cleanup } = mount(X1);
+  const slider = root.querySelector('[data-param-slider="n_gpus"]');
+  for (const expected of [9, 10]) {
+    slider.dispatch("keydown");
+    slider.value = String(Number(slider.value) + 1);
+    slider.dispatch("input");
+    slider.dispatch("change");
+    assert.equal(model.get("params").n_gpus, expected);
+    assert.equal(root.querySelector('[data-param="n_gpus"]').value, String(expected));
+  }
   cleanup();
 });
 

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { OPEN_LOG_DECADES, SLIDER_STEPS, positionToValue, sliderRange, valueToPosition } from "../scale.js";
+import { OPEN_LOG_DECADES, SLIDER_STEPS, keyStepValue, positionToValue, sliderRange, valueToPosition } from "../scale.js";
 
 // Declarations as Param.describe() gives them for the real recipes.
 const N_PARAMS = { kind: "float", low: 1e6, high: 1e15, low_open: false, log: true, step: null };
@@ -92,4 +92,24 @@ test("choices, booleans and unbounded numbers get no slider", () => {
   assert.equal(sliderRange({ kind: "bool", low: null, high: null }), null);
   assert.equal(sliderRange({ kind: "float", low: 0, high: null }), null);
   assert.equal(positionToValue({ kind: "float", low: null, high: 5 }, 10), null);
+});
+
+test("every arrow key press changes a small whole number on a wide log slider", () => {
+  const N_GPUS = { kind: "int", low: 1, high: 100000, low_open: false, log: true, step: 1 };
+  let value = 8;
+  let position = valueToPosition(N_GPUS, value);
+  // One notch alone would round back to 8.
+  assert.equal(positionToValue(N_GPUS, position + 1), 8);
+  for (const expected of [9, 10, 11]) {
+    value = keyStepValue(N_GPUS, value, position + 1, position);
+    assert.equal(value, expected);
+    position = valueToPosition(N_GPUS, value);
+  }
+  assert.equal(keyStepValue(N_GPUS, 11, position - 1, position), 10, "and back down");
+  assert.equal(keyStepValue(N_GPUS, 1, 0, 0), 1, "no move at the bottom end");
+});
+
+test("a key step on a float or a large value is the plain slider value", () => {
+  assert.equal(keyStepValue(N_PARAMS, 8e9, 420, 419), positionToValue(N_PARAMS, 420));
+  assert.equal(keyStepValue(T_EVAL, 32000, 565, 564), positionToValue(T_EVAL, 565));
 });

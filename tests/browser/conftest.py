@@ -8,6 +8,7 @@ the page's console log go to ``test-artifacts/`` (override with ``TAF_ARTIFACTS`
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -189,3 +190,46 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, f"rep_{rep.when}", rep)
+
+
+class LabServer:
+    """JupyterLab on 127.0.0.1 with private config, data and runtime folders (no token, no news)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        home = Path(tempfile.mkdtemp(prefix="taf-lab-"))
+        self.home = home
+        settings = home / "data" / "lab" / "settings"
+        settings.mkdir(parents=True)
+        (settings / "overrides.json").write_text(json.dumps({
+            "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+            # Render every cell, so widgets below the fold exist for the tests.
+            "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+        }))
+        env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
+               "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "PYTHONUNBUFFERED": "1"}
+        self.log = open(ARTIFACTS / f"jupyterlab-{self.port}.log", "w")
+        cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
+               "--allow-root", "--IdentityProvider.token=", "--ServerApp.password=",
+               "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={folder}",
+               "--LabApp.expose_app_in_browser=True",
+               "--MappingKernelManager.cull_idle_timeout=60", "--MappingKernelManager.cull_interval=10"]
+        self.proc = subprocess.Popen(cmd, cwd=folder, stdout=self.log, stderr=subprocess.STDOUT, env=env,
+                                     start_new_session=True)
+        wait_http(f"http://127.0.0.1:{self.port}/api", timeout=90, proc=self.proc)
+
+    def url(self, notebook: str) -> str:
+        return f"http://127.0.0.1:{self.port}/lab/tree/{notebook}"
+
+    def close(self) -> None:
+        stop(self.proc)
+        self.log.close()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def jupyterlab(notebook_dir, artifacts):
+    server = LabServer(notebook_dir)
+    yield server
+    server.close()
