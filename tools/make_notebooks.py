@@ -91,6 +91,15 @@ class Book:
         return nb
 
 
+_SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def sci(x: float, digits: int = 0) -> str:
+    """8·10⁹ — scientific notation as prose writes it."""
+    mantissa, exponent = f"{x:.{digits}e}".split("e")
+    return f"{mantissa}·10{str(int(exponent)).translate(_SUP)}"
+
+
 def n0(x: float) -> str:
     """12,345 — a count, rounded to a whole number."""
     return f"{x:,.0f}"
@@ -315,5 +324,396 @@ def quickstart() -> Book:
           solutions.
         - `examples/dashboard.ipynb`: the five recipes in tabs, ready for Voilà.
         """
+    )
+    return b
+
+
+# ── teaching notebooks: shared pieces ────────────────────────────────────────
+
+
+def teaching_intro(b: Book, rid: str, question: str, detail: str, case: str, n_steps: int) -> None:
+    b.md(
+        """
+        # <<rid>> · <<name>>
+
+        **The question: <<question>>** <<detail>>
+
+        This notebook belongs to a course on LLM systems. Recipe <<rid>> of the **Thermodynamic Attention
+        Framework (TAF)** by **Carles Marin** answers the question with a chain of <<n>> closed-form
+        formulas, each tagged with its section of the TAF paper, and ends in a verdict, a reason and a
+        mitigation; `taf_widgets.core` reimplements the formulas and recipes (Apache-2.0). We follow one
+        concrete case, <<case>>, through every step: each formula gets a cell that explains it and a cell
+        that computes it with the core and checks the number against the recipe's own chain. Then comes
+        a live widget to play with, and exercises with solutions.
+        """,
+        rid=rid,
+        name=_recipe_name(rid),
+        question=question,
+        detail=detail,
+        n=_NUMBER_WORDS[n_steps],
+        case=case,
+    )
+
+
+_NUMBER_WORDS = {4: "four", 5: "five", 6: "six"}
+
+
+def _recipe_name(rid: str) -> str:
+    from taf_widgets.core import get_recipe
+
+    return get_recipe(rid).name
+
+
+# ── X-2 long context ─────────────────────────────────────────────────────────
+
+
+def x2() -> Book:
+    b = Book("x2", "X-2 · Long Context Viability (TAF teaching notebook)")
+    arch = get_preset(LLAMA3_8B)
+    L = 32_000
+    r = run_recipe("X-2", preset=LLAMA3_8B, T_eval=L)
+    net = r.step(2)["result"] - r.step(1)["result"]
+    tiny = dict(n_params=3e8, n_kv_heads=arch["n_attention_heads"])
+    tiny_a = run_recipe("X-2", preset=LLAMA3_8B, T_eval=32000, **tiny)
+    tiny_b = run_recipe("X-2", preset=LLAMA3_8B, T_eval=32768, **tiny)
+    assert tiny_a.verdict != tiny_b.verdict  # the rounding example below must show a flip
+
+    teaching_intro(
+        b, "X-2", "will this model hold this context length?",
+        "More precisely: can the model still find one fact (a *needle*) hidden anywhere in a context of "
+        "L tokens, the needle-in-a-haystack (NIAH) test?",
+        f"**Llama-3-8B asked to hold {L:,} tokens**", 6,
+    )
+    b.code(
+        """
+        import math
+        from IPython.display import display
+        from taf_widgets import RecipeWidget
+        from taf_widgets.core import (
+            alpha_opt, chi_susceptibility, d_horizon, gamma_decompose, gamma_pade, get_preset,
+            kv_cache_memory, l_niah_c, p_hallucinate, run_recipe, theta_design,
+        )
+
+        PRESET = "meta-llama/Meta-Llama-3-8B"
+        L = 32_000                                     # the context length we ask about (T_eval)
+        arch = get_preset(PRESET)                      # the model's published architecture
+        r = run_recipe("X-2", preset=PRESET, T_eval=L)  # the whole recipe, to check each step against
+        arch
+        """
+    )
+    b.md(
+        r"""
+        ### Step 1 — γ_Padé (§26.1)
+
+        $$\gamma_{\text{Padé}} = \frac{2\theta - T\sqrt{2}}{2\theta + T\sqrt{2}}$$
+
+        θ is the RoPE base (`rope_theta` in the model's config) and T the context length. TAF describes
+        attention by an exponent γ, read as a power-law decay of attention weight with distance,
+        $a(d) \propto d^{-\gamma}$ (step 3 of X-19 builds on exactly that reading); the Padé formula
+        estimates γ from θ and T alone. What matters is where γ falls:
+
+        - **0 < γ < 1, Phase A**: attention decays with distance, but slowly enough that the total weight
+          of far-away tokens does not vanish: long-range retrieval can work.
+        - **γ ≥ 1** (the recipe calls it the Hagedorn side of Phase B): the weight is so concentrated on
+          nearby tokens that distant ones get a vanishing share.
+        - **γ ≤ 0** (catastrophic Phase B): the context is too long for this θ.
+
+        γ falls as T grows and crosses 0 at T = θ√2, which is <<cross>> tokens for Llama-3-8B's
+        θ = <<theta>>.
+        """,
+        cross=n0(arch["theta"] * math.sqrt(2)),
+        theta=n0(arch["theta"]),
+    )
+    b.code(
+        """
+        g_pade = gamma_pade(arch["theta"], L)
+        assert math.isclose(g_pade, r.step(1)["result"])
+        print(f"γ_Padé(θ = {arch['theta']:,}, T = {L:,}) = {g_pade:.4f}")
+        """
+    )
+    b.md(
+        r"""
+        ### Step 2 — γ-decomposition (§26.10)
+
+        $$\gamma_{\text{corrected}} = \gamma_{\text{Padé}} + \delta_{\text{GQA}} + \delta_{\text{SWA}} + \delta_{\text{post-IH}}$$
+
+        Three architecture corrections: δ_GQA = <<gqa>> if the model uses grouped-query attention (fewer
+        KV heads than query heads), δ_SWA = <<swa>> if it uses sliding-window attention, and
+        δ_post-IH = <<ih>> if it has at least <<ih_n>> parameters (large enough to have formed induction
+        heads).
+
+        **These corrections are empirical fits, not laws.** They are the coefficients of an ordinary
+        least-squares fit over 23 models (§26.10). Read them as a calibration with error bars you do not
+        see here, and be wary of applying them to an architecture unlike those 23. Step 3 shows why this
+        matters so much in X-2: the corrections decide the verdict.
+
+        Llama-3-8B has GQA (<<kv>> KV heads for <<heads>> query heads), no sliding window and
+        <<n>> parameters, so its net correction is <<gqa>> + (<<ih>>) = <<net>>.
+        """,
+        gqa=f"+{DELTA_GQA:.2f}", swa=f"−{abs(DELTA_SWA):.2f}", ih=f"−{abs(DELTA_POST_IH):.2f}",
+        ih_n=sci(POST_IH_N_PARAMS),
+        kv=arch["n_kv_heads"], heads=arch["n_attention_heads"], n=sci(arch["n_params"]),
+        net=f"{net:+.2f}".replace("-", "−"),
+    )
+    b.code(
+        """
+        decomp = gamma_decompose(
+            g_pade,
+            has_GQA=arch["n_kv_heads"] < arch["n_attention_heads"],
+            has_SWA=arch["has_SWA"],
+            n_params=arch["n_params"],
+        )
+        g = decomp["gamma_corrected"]
+        assert math.isclose(g, r.step(2)["result"])
+        decomp
+        """
+    )
+    b.md(
+        r"""
+        ### Step 3 — retrieval horizon d_horizon (§26.2)
+
+        $$d_h = \frac{\theta\,(1-\gamma)\sqrt{2}}{1+\gamma}\qquad\text{(defined only in Phase A, } 0<\gamma<1\text{)}$$
+
+        The retrieval horizon: how far back the model can reliably reach. It is computed from the
+        *corrected* γ.
+
+        A hidden identity is worth seeing. Substitute γ_Padé into it: since
+        $1-\gamma_{\text{Padé}} = \frac{2T\sqrt2}{2\theta+T\sqrt2}$ and
+        $1+\gamma_{\text{Padé}} = \frac{4\theta}{2\theta+T\sqrt2}$, the formula gives **d_h = T exactly**.
+        With the uncorrected γ every context length sits exactly on its own horizon. So whether L lies
+        inside the horizon is decided only by the sign of the net correction of step 2: a negative one
+        lowers γ and pushes d_h above L, a positive one pulls d_h below L. The context length itself only
+        decides whether γ stays in Phase A.
+        """
+    )
+    b.code(
+        """
+        dh = d_horizon(arch["theta"], g)
+        assert math.isclose(dh, r.step(3)["result"])
+        print(f"d_horizon = {dh:,.0f} tokens for a context of L = {L:,}")
+        print(f"with the uncorrected γ: d_horizon = {d_horizon(arch['theta'], g_pade):,.6f}  (= L)")
+        assert math.isclose(d_horizon(arch["theta"], g_pade), L)
+        """
+    )
+    b.md(
+        r"""
+        ### Step 4 — critical NIAH length L_NIAH^c (§26.5)
+
+        $$L^{c}_{\text{NIAH}} = 2\,d_h$$
+
+        The context length at which needle retrieval drops to 50%. Between d_h and 2·d_h the model still
+        finds the needle part of the time: that band is the recipe's DEGRADED verdict.
+        """
+    )
+    b.code(
+        """
+        l_c = l_niah_c(dh)
+        assert math.isclose(l_c, r.step(4)["result"])
+        print(f"L_NIAH^c = {l_c:,.0f} tokens")
+        """
+    )
+    b.md(
+        r"""
+        ### Step 5 — P_hallucinate (§26.9), with the susceptibility χ (§26.16)
+
+        $$P_{\text{hallucinate}} = \max\!\left(0,\; 1-\left(\frac{d_h}{L}\right)^{1-\gamma}\right)\cdot\frac{\sqrt{\chi}}{1+\sqrt{\chi}},
+        \qquad \chi = \frac{1}{|\gamma-1|}$$
+
+        The probability that a retrieval overshoots the horizon. The first factor measures how far L
+        reaches beyond d_h, and it is **exactly 0 whenever L ≤ d_h**: for a YES verdict the recipe reports
+        0 by construction, not a measured hallucination rate. The second factor grows with the
+        susceptibility χ, which diverges as γ approaches 1.
+        """
+    )
+    b.code(
+        """
+        p = p_hallucinate(L, arch["theta"], g)
+        assert p == r.step(5)["result"]
+        print(f"χ = {chi_susceptibility(g):.2f}, P_hallucinate at L = {L:,}: {p}")
+        # The same γ with a context 1.5 × beyond the horizon, to see the first factor at work:
+        print(f"P_hallucinate at L = 1.5·d_h: {p_hallucinate(1.5 * dh, arch['theta'], g):.3f}")
+        """
+    )
+    b.md(
+        r"""
+        ### Step 6 — KV cache memory (§19.1)
+
+        $$\text{bytes} = 2\cdot n_{\text{layers}}\cdot n_{\text{kv}}\cdot d_{\text{head}}\cdot L\cdot B$$
+
+        The price of the context: a key and a value (the factor 2) for every layer, KV head, head
+        dimension and token, at B bytes per number (2 for BF16, 1 for INT8 or FP8). It is per request and
+        grows linearly with L; GQA shrinks it by storing fewer KV heads. It does not enter the verdict.
+        GB means 10⁹ bytes.
+        """
+    )
+    b.code(
+        """
+        kv = kv_cache_memory(arch["n_layers"], arch["n_kv_heads"], arch["d_head"], L, bytes_per_element=2.0)
+        assert kv == r.step(6)["result"]
+        print(f"KV cache: {kv['GB']:.2f} GB per request at {L:,} tokens (BF16)")
+        """
+    )
+    b.md(
+        r"""
+        ## The verdict
+
+        | condition on the chain | verdict |
+        |---|---|
+        | γ_corrected ≤ 0 or ≥ 1 (Phase B) | **NO** |
+        | L < d_h | **YES** |
+        | d_h ≤ L < L_NIAH^c | **DEGRADED** |
+        | L ≥ L_NIAH^c | **NO** |
+
+        For a NO the mitigation is an NTK-aware RoPE extension. θ_design (§26.3) inverts the Padé formula,
+        $\theta = \frac{T\sqrt{2}\,(1+\gamma)}{2\,(1-\gamma)}$, to find the base that puts γ_Padé at 0.85 for
+        this length; the scaling factor α = θ_design / θ (§26.4) says how far that is from the model's own
+        base, and the recipe suggests fine-tuning when α > 8.
+        """
+    )
+    b.code(
+        """
+        print("verdict:   ", r.verdict)
+        print("reason:    ", r.reason)
+        print("mitigation:", r.mitigation)
+
+        # A NO, to see the mitigation: Mistral-7B (θ = 10,000, sliding window) at the same length.
+        r_no = run_recipe("X-2", preset="mistralai/Mistral-7B-v0.1", T_eval=L)
+        print("\\nMistral-7B:", r_no.verdict, "—", r_no.reason)
+        print("mitigation:", r_no.mitigation)
+        print(f"θ_design(0.85, {L:,}) = {theta_design(0.85, L):,.0f}, α = {alpha_opt(0.85, L, 10_000):.2f}")
+        """
+    )
+    b.md(
+        """
+        ## What this recipe assumes
+
+        - **The γ corrections are empirical fits, not laws.** δ_GQA, δ_SWA and δ_post-IH (§26.10) are an
+          OLS fit over 23 models, and in X-2 they decide whether L is inside the horizon.
+        - **With the uncorrected γ, the verdict does not depend on the context length.** Because
+          d_h(θ, γ_Padé(θ, L)) = L (step 3), a model whose net correction is negative gets YES at every
+          length where γ_corrected stays in (0, 1), and a model whose net correction is positive never
+          gets YES. The length only decides when γ leaves Phase A.
+        - **When the corrections sum to zero** (a model under <<ih_n>> parameters without GQA or sliding
+          window), d_h equals L up to floating-point rounding, and rounding alone decides YES versus
+          DEGRADED. The result carries a note saying so; the cell below shows the same architecture
+          getting **<<va>>** at 32,000 tokens and **<<vb>>** at 32,768.
+        - **T_train is not read.** A preset fills the training length, but no X-2 formula uses it.
+        - **P_hallucinate = 0 is not a measurement**: it is zero by construction whenever L ≤ d_h.
+        - The KV cache is for one request at the chosen bytes per element; it does not enter the verdict.
+
+        Every result carries these caveats as `notes`:
+        """,
+        va=tiny_a.verdict, vb=tiny_b.verdict, ih_n=sci(POST_IH_N_PARAMS),
+    )
+    b.code(
+        """
+        for note in r.notes:
+            print("•", note)
+
+        # Corrections summing to zero: a 300M-parameter model with as many KV heads as query heads.
+        for T in (32_000, 32_768):
+            rr = run_recipe("X-2", preset=PRESET, T_eval=T, n_params=3e8, n_kv_heads=32)
+            print(f"\\nT = {T:,}: d_h = {rr.step(3)['result']!r} → {rr.verdict}")
+        """
+    )
+    b.md(
+        """
+        ## Play with it
+
+        The widget starts from the same case. Things to try: switch the preset to Mistral-7B and watch γ
+        leave Phase A; tick *Sliding-window attention* on Llama-3-8B and see the net correction change; drag
+        the context length towards a million tokens and find where the verdict turns NO; set the KV bytes
+        per element to 1 (INT8) and watch the KV cache halve.
+        """
+    )
+    b.code(
+        """
+        w = RecipeWidget("X-2", preset=PRESET, T_eval=L)
+        display(w)
+        """
+    )
+    exercises_header(b)
+    b.md(
+        """
+        **Exercise 1.** Llama-3-8B ships with θ = <<theta>>. How small could its RoPE base be while the model
+        still stays in Phase A (0 < γ_corrected < 1) at 128K tokens (131,072)? What does X-2 answer just
+        above that θ?
+
+        #### Solution
+        """,
+        theta=n0(arch["theta"]),
+    )
+    b.code(
+        """
+        T128K = 131_072
+
+        def in_phase_a(theta):
+            g = run_recipe("X-2", preset=PRESET, T_eval=T128K, theta=theta).step(2)["result"]
+            return 0 < g < 1
+
+        theta_min = first_true(in_phase_a, 1_000.0, float(arch["theta"]))
+        print(f"smallest θ in Phase A at 128K: {theta_min:,.1f}")
+        print("verdict just above it:", run_recipe("X-2", preset=PRESET, T_eval=T128K, theta=theta_min * 1.001).verdict)
+
+        # Closed form: γ_corrected = γ_Padé + net > 0 means γ_Padé > −net, and the Padé inverse
+        # θ_design (§26.3) gives the θ at which γ_Padé equals −net.
+        net = r.step(2)["result"] - r.step(1)["result"]
+        assert math.isclose(theta_min, theta_design(-net, T128K), rel_tol=1e-6)
+        """,
+        solution=True,
+    )
+    b.md(
+        """
+        **Exercise 2.** Mistral-7B-v0.1 (θ = <<theta>>, sliding-window attention) was trained at <<T_train>>
+        tokens. What is the longest context for which X-2 still answers YES? Is the training length inside it?
+
+        #### Solution
+        """,
+        theta=n0(get_preset(MISTRAL_7B)["theta"]),
+        T_train=n0(get_preset(MISTRAL_7B)["T_train"]),
+    )
+    b.code(
+        """
+        MISTRAL = "mistralai/Mistral-7B-v0.1"
+
+        def not_yes(T):
+            return run_recipe("X-2", preset=MISTRAL, T_eval=T).verdict != "YES"
+
+        T_max = first_true(not_yes, 1_000, 1_000_000, integer=True) - 1
+        T_train = get_preset(MISTRAL)["T_train"]
+        print(f"longest YES context: {T_max:,} tokens; trained at {T_train:,}: inside = {T_train <= T_max}")
+
+        # Closed form: its net correction is δ_GQA + δ_SWA + δ_post-IH; YES needs γ_Padé > −net, and
+        # γ_Padé falls with T. θ_design is linear in T, so the T where γ_Padé = −net is θ / θ_design(−net, 1).
+        m = run_recipe("X-2", preset=MISTRAL, T_eval=T_train)
+        net_m = m.step(2)["result"] - m.step(1)["result"]
+        T_exact = get_preset(MISTRAL)["theta"] / theta_design(-net_m, 1)
+        print(f"net correction {net_m:+.2f}, exact boundary {T_exact:,.1f} tokens")
+        assert T_max <= T_exact < T_max + 1
+        """,
+        solution=True,
+    )
+    b.md(
+        """
+        **Exercise 3.** Keep Llama-3-8B's architecture but make it a 300M-parameter model
+        (`n_params=3e8`): it keeps δ_GQA but loses δ_post-IH. Scan context lengths from 1K to 10M tokens.
+        Does X-2 ever answer YES? Explain with step 3.
+
+        #### Solution
+        """
+    )
+    b.code(
+        """
+        lengths = [round(10 ** (3 + k / 8)) for k in range(33)]   # 1K … 10M, 8 per decade
+        verdicts = {T: run_recipe("X-2", preset=PRESET, T_eval=T, n_params=3e8).verdict for T in lengths}
+        for T in lengths[::4]:
+            print(f"{T:>10,} tokens: {verdicts[T]}")
+        assert "YES" not in verdicts.values()
+        print("verdicts seen:", sorted(set(verdicts.values())))
+        # Why: the net correction is now +0.11 > 0, so γ_corrected > γ_Padé and d_h < d_h(γ_Padé) = L:
+        # L is never inside the horizon. Short contexts push γ_corrected to 1 or above (Phase B, NO);
+        # longer ones land between d_h and 2·d_h (DEGRADED) until γ_corrected drops to 0 (NO again).
+        """,
+        solution=True,
     )
     return b
