@@ -13,7 +13,7 @@ import math
 import pytest
 
 import taf_widgets.core as core
-from taf_widgets.core import InputError, RECIPES, run_recipe
+from taf_widgets.core import get_recipe, InputError, RECIPES, run_recipe
 
 LLAMA = "meta-llama/Meta-Llama-3-8B"
 MISTRAL = "mistralai/Mistral-7B-v0.1"
@@ -91,7 +91,7 @@ def test_zero_n_params_rejected(rid):
 @pytest.mark.parametrize("rid", ["X-1", "X-3"])
 def test_zero_mfu_rejected(rid):
     err = expect_error(rid, "mfu", **with_(rid, mfu=0))
-    assert "> 0" in str(err)
+    assert ">= 0.001" in str(err)  # the declared floor: below it training time overflows
 
 
 @pytest.mark.parametrize("rid", ["X-1", "X-3"])
@@ -556,9 +556,12 @@ def test_every_number_at_the_same_range_edge_gives_a_result(rid, side):
 
 
 def test_x5_smallest_model_at_the_smallest_precision_gives_a_result():
-    # 1e6 parameters at 5e-324 bytes each underflow to 0 GB of weights.
-    result = _check_outcome("X-5", lambda: run_recipe("X-5", N_params=1e6, bytes_per_weight=5e-324))
+    low = get_recipe("X-5").param("bytes_per_weight").low
+    result = _check_outcome("X-5", lambda: run_recipe("X-5", N_params=1e6, bytes_per_weight=low))
     assert result is not None
+    # Below the declared floor (5e-324 bytes would make the weights 0 GB): a clear error.
+    err = expect_error("X-5", "bytes_per_weight", N_params=1e6, bytes_per_weight=5e-324)
+    assert str(low) in str(err)
 
 
 def test_x1_smallest_mfu_gives_a_result_not_an_error_on_an_internal_field():

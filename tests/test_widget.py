@@ -38,6 +38,13 @@ def chart_data(w: RecipeWidget) -> list:
     return out
 
 
+def live_widgets() -> dict:
+    """Every open widget of the kernel (ipywidgets 8 keeps them in a private registry)."""
+    from ipywidgets.widgets import widget as widget_module
+
+    return getattr(widget_module, "_instances", None) or ipywidgets.Widget.widgets
+
+
 @pytest.fixture
 def widgets_made():
     made = []
@@ -218,10 +225,11 @@ def test_widget_nests_in_tab_and_vbox(widgets_made):
 @pytest.mark.parametrize("rid", RECIPES)
 def test_close_leaves_no_open_child_widget(rid):
     RecipeWidget(rid).close()  # first use creates module-level singletons, not ours to close
-    before = set(ipywidgets.Widget.widgets)
+    before = set(live_widgets())
     w = RecipeWidget(rid)
     w.set(**CHANGES[rid])
     w.recipe_id = "X-2" if rid != "X-2" else "X-19"
     w.close()
-    left = [type(ipywidgets.Widget.widgets[k]).__name__ for k in set(ipywidgets.Widget.widgets) - before]
+    now = live_widgets()
+    left = [type(now[k]).__name__ for k in set(now) - before]
     assert left == []

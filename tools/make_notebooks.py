@@ -25,19 +25,14 @@ sys.path.insert(0, str(ROOT))  # use this tree's core, installed or not
 import nbformat  # noqa: E402
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook  # noqa: E402
 
-from taf_widgets.core import (  # noqa: E402
+from taf_widgets.core import get_api_price, get_gpu, get_preset, get_recipe, run_recipe  # noqa: E402
+from taf_widgets.core.formulas import (  # noqa: E402
+    CHINCHILLA_RATIO,
     DELTA_GQA,
     DELTA_POST_IH,
     DELTA_SWA,
     POST_IH_N_PARAMS,
-    d_horizon,
-    gamma_pade,
-    get_api_price,
-    get_gpu,
-    get_preset,
-    run_recipe,
 )
-from taf_widgets.core.formulas import CHINCHILLA_RATIO  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 
@@ -229,6 +224,12 @@ def quickstart() -> Book:
     )
     b.md(
         """
+        The handler stays attached, so you will see it print again below each time the recipe reruns;
+        `w.unobserve(on_revision, names=["revision"])` detaches it.
+        """
+    )
+    b.md(
+        """
         ## Bad values
 
         A bad value never breaks the widget. The message appears beside the field, `w.errors` maps the
@@ -359,8 +360,6 @@ _NUMBER_WORDS = {4: "four", 5: "five", 6: "six"}
 
 
 def _recipe_name(rid: str) -> str:
-    from taf_widgets.core import get_recipe
-
     return get_recipe(rid).name
 
 
@@ -717,3 +716,1128 @@ def x2() -> Book:
         solution=True,
     )
     return b
+
+
+# ── X-19 KV compression ──────────────────────────────────────────────────────
+
+
+def x19() -> Book:
+    b = Book("x19", "X-19 · KV Compression Decision (TAF teaching notebook)")
+    arch = get_preset(LLAMA3_8B)
+    L = 65_536
+    r = run_recipe("X-19", preset=LLAMA3_8B, T_eval=L)
+    assert r.verdict == "USE SOFT DECAY"
+
+    teaching_intro(
+        b, "X-19", "should I compress the KV cache, and how?",
+        "Serving long contexts means a large key/value cache per request. X-19 picks between a soft decay of "
+        "old tokens' attention, a hard window that keeps only the most recent D_f tokens, capping the context "
+        "at the training length, or falling back to heuristics from the literature.",
+        f"**Llama-3-8B serving {L:,} tokens**", 5,
+    )
+    b.code(
+        """
+        import math
+        from IPython.display import display
+        from taf_widgets import RecipeWidget
+        from taf_widgets.core import (
+            d_horizon, df_window, gamma_decompose, gamma_pade, get_preset, kv_cache_memory,
+            kv_soft_decay_regime, run_recipe, theta_design,
+        )
+
+        PRESET = "meta-llama/Meta-Llama-3-8B"
+        L = 65_536                                        # the context length to serve (T_eval)
+        arch = get_preset(PRESET)
+        r = run_recipe("X-19", preset=PRESET, T_eval=L)   # the whole recipe, to check each step against
+        arch
+        """
+    )
+    b.md(
+        r"""
+        ### Step 1 — γ_Padé (§26.1)
+
+        $$\gamma_{\text{Padé}} = \frac{2\theta - T\sqrt{2}}{2\theta + T\sqrt{2}}$$
+
+        The attention exponent estimated from the RoPE base θ and the context length T (the X-2 notebook
+        explains it in detail). TAF reads γ as the exponent of a power-law decay of attention weight with
+        distance, $a(d) \propto d^{-\gamma}$; Phase A, 0 < γ < 1, is where long-range attention works.
+        """
+    )
+    b.code(
+        """
+        g_pade = gamma_pade(arch["theta"], L)
+        assert math.isclose(g_pade, r.step(1)["result"])
+        print(f"γ_Padé = {g_pade:.4f}")
+        """
+    )
+    b.md(
+        r"""
+        ### Step 2 — γ-decomposition (§26.10)
+
+        $$\gamma_{\text{corrected}} = \gamma_{\text{Padé}} + \delta_{\text{GQA}} + \delta_{\text{SWA}} + \delta_{\text{post-IH}}$$
+
+        δ_GQA = <<gqa>> with grouped-query attention, δ_SWA = <<swa>> with sliding-window attention,
+        δ_post-IH = <<ih>> for models of <<ih_n>> parameters or more. **These corrections are empirical
+        fits, not laws**: an ordinary least-squares fit over 23 models (§26.10). Here they move γ by a few
+        hundredths, which is enough to move it in or out of the compression zone of step 3.
+        """,
+        gqa=f"+{DELTA_GQA:.2f}", swa=f"−{abs(DELTA_SWA):.2f}", ih=f"−{abs(DELTA_POST_IH):.2f}",
+        ih_n=sci(POST_IH_N_PARAMS),
+    )
+    b.code(
+        """
+        decomp = gamma_decompose(g_pade, arch["n_kv_heads"] < arch["n_attention_heads"], arch["has_SWA"], arch["n_params"])
+        g = decomp["gamma_corrected"]
+        assert math.isclose(g, r.step(2)["result"])
+        decomp
+        """
+    )
+    b.md(
+        r"""
+        ### Step 3 — the D_f window (§26.7)
+
+        $$D_f = \left\lceil \Big[(1-f) + f\,N^{\,1-\gamma}\Big]^{\frac{1}{1-\gamma}} \right\rceil,
+        \qquad \text{defined for } 0.65 \le \gamma \le 0.85$$
+
+        How many of the most recent tokens hold a fraction f of the attention mass, out of N tokens in
+        context. It follows from the power-law reading of γ: if attention weight falls as $d^{-\gamma}$ for
+        distances d from 1 to N, the mass within distance D is proportional to
+        $\int_1^D x^{-\gamma}\,dx = \frac{D^{1-\gamma}-1}{1-\gamma}$, and asking for a fraction f of the total
+        gives $D^{1-\gamma} = (1-f) + f\,N^{1-\gamma}$. Keeping only the last D_f tokens in the cache then keeps
+        a fraction f of the attention mass. The recipe uses f = 0.9 and trusts the window only inside the
+        *compression zone* 0.65 ≤ γ ≤ 0.85; elsewhere D_f is not applicable.
+        """
+    )
+    b.code(
+        """
+        df = df_window(g, L, f=0.9)
+        assert df == r.step(3)["result"]
+        print(f"D_0.9 = {df:,} of {L:,} tokens ({df / L:.0%} of the context)")
+
+        # A discrete check of the derivation: the share of Σ d^(−γ) over d = 1…N within the last D_f tokens.
+        weights = [d ** -g for d in range(1, L + 1)]
+        print(f"attention mass inside the window: {sum(weights[:df]) / sum(weights):.3f}")
+        """
+    )
+    b.md(
+        r"""
+        ### Step 4 — the soft-decay regime (§26.8)
+
+        $$r = \frac{d_h}{\max(1,\ T_{\text{train}}/2)},\qquad d_h = \frac{\theta\,(1-\gamma)\sqrt{2}}{1+\gamma}$$
+
+        Soft decay down-weights old tokens smoothly, by the factor $(1 - d/d_h)^{\gamma}$ for a token at
+        distance d, instead of cutting the cache off sharply (the recipe's mitigation implements it as an
+        additive bias in the attention mask). It needs a retrieval horizon d_h (§26.2) that is long compared with
+        the training length: the regime **applies** for r ≥ 1.2, is **borderline** for 0.8 ≤ r < 1.2,
+        and otherwise (or outside Phase A, where d_h is undefined) the answer is a hard cutoff. The
+        framework reports (its finding F17) a 21% lower perplexity for soft decay than for a hard cutoff
+        where the regime applies.
+        """
+    )
+    b.code(
+        """
+        regime = kv_soft_decay_regime(arch["theta"], g, arch["T_train"])
+        assert regime == r.step(4)["result"]
+        dh = d_horizon(arch["theta"], g)
+        print(f"d_h = {dh:,.0f} tokens, T_train/2 = {arch['T_train'] / 2:,.0f}, r = {dh / max(1, arch['T_train'] / 2):.2f} → {regime}")
+        """
+    )
+    b.md(
+        r"""
+        ### Step 5 — baseline KV memory (§19.1)
+
+        $$\text{bytes} = 2\cdot n_{\text{layers}}\cdot n_{\text{kv}}\cdot d_{\text{head}}\cdot L\cdot B,\qquad B = 2\ \text{(BF16)}$$
+
+        What the cache costs per request without compression: a key and a value for every layer, KV head,
+        head dimension and token. This is what a D_f window or a cap would shrink (GB = 10⁹ bytes).
+        """
+    )
+    b.code(
+        """
+        kv = kv_cache_memory(arch["n_layers"], arch["n_kv_heads"], arch["d_head"], L)
+        assert kv == r.step(5)["result"]
+        print(f"baseline KV cache: {kv['GB']:.2f} GB per request; with the D_f window: "
+              f"{kv_cache_memory(arch['n_layers'], arch['n_kv_heads'], arch['d_head'], df)['GB']:.2f} GB")
+        """
+    )
+    b.md(
+        """
+        ## The verdict
+
+        | γ in the D_f zone (step 3) | soft-decay regime (step 4) | verdict |
+        |---|---|---|
+        | yes | applies | **USE SOFT DECAY** |
+        | yes | borderline or not met | **USE D_f HARD CUTOFF** (cache length D_f) |
+        | no | applies | **USE SOFT DECAY (caveat)**: soft decay, but not the D_f window |
+        | no, and γ outside (0, 1) | not met | **USE LITERATURE METHODS** (SnapKV, PyramidKV, FastGen) |
+        | no, γ in (0, 1) | borderline or not met | **USE HARD T_train CUTOFF**: keep the context ≤ T_train |
+        """
+    )
+    b.code(
+        """
+        print("verdict:   ", r.verdict)
+        print("reason:    ", r.reason)
+        print("mitigation:", r.mitigation)
+        """
+    )
+    b.md(
+        """
+        ## What this recipe assumes
+
+        - **The γ corrections are empirical fits, not laws** (§26.10, an OLS fit over 23 models), and they
+          can move γ across the edges of the compression zone.
+        - **The power-law picture of attention** behind D_f, and the framework's own thresholds: the zone
+          0.65 ≤ γ ≤ 0.85, f = 0.9, and the regime cut-offs 0.8 and 1.2.
+        - **"Borderline" counts as not met**: a borderline regime never yields soft decay.
+        - **The baseline KV memory is always BF16** (2 bytes per element), whatever you serve in.
+        - The 21% perplexity gain of soft decay is the framework's reported result, not something this
+          recipe computes.
+
+        The result's notes say the same:
+        """
+    )
+    b.code(
+        """
+        for note in r.notes:
+            print("•", note)
+        """
+    )
+    b.md(
+        """
+        ## Play with it
+
+        Things to try: sweep the context length from 16K to 256K tokens and watch the verdict move through
+        the compression zone; switch to Llama-3.2-1B, trained at 131,072 tokens, where short contexts get a
+        hard cutoff; switch to Mistral-7B and push γ out of Phase A.
+        """
+    )
+    b.code(
+        """
+        w = RecipeWidget("X-19", preset=PRESET, T_eval=L)
+        display(w)
+        """
+    )
+    exercises_header(b)
+    b.md(
+        """
+        **Exercise 1.** For Llama-3-8B, over which range of context lengths is γ_corrected inside the
+        compression zone [0.65, 0.85], so that X-19 can offer a D_f window?
+
+        #### Solution
+        """
+    )
+    b.code(
+        """
+        def gamma_corr(T):
+            return run_recipe("X-19", preset=PRESET, T_eval=T).step(2)["result"]
+
+        # γ falls as T grows: the zone starts where γ drops to 0.85 and ends where it drops below 0.65.
+        T_lo = first_true(lambda T: gamma_corr(T) <= 0.85, 1_000, L, integer=True)
+        T_hi = first_true(lambda T: gamma_corr(T) < 0.65, L, 10_000_000, integer=True) - 1
+        print(f"D_f is defined for {T_lo:,} ≤ T_eval ≤ {T_hi:,} tokens")
+
+        def has_df(T):
+            return run_recipe("X-19", preset=PRESET, T_eval=T).step(3)["result"] is not None
+
+        assert has_df(T_lo) and has_df(T_hi) and not has_df(T_lo - 1) and not has_df(T_hi + 1)
+
+        # Closed form: γ_Padé = γ_target − net at T = θ / θ_design(γ_target − net, 1) (θ_design is linear in T).
+        net = r.step(2)["result"] - r.step(1)["result"]
+        for gamma_target, T_found in ((0.85, T_lo), (0.65, T_hi)):
+            assert abs(arch["theta"] / theta_design(gamma_target - net, 1) - T_found) <= 1
+        """,
+        solution=True,
+    )
+    b.md(
+        """
+        **Exercise 2.** Serving Llama-3-8B at 65,536 tokens, suppose you can afford a cache of only half the
+        context, 32,768 tokens. What fraction f of the attention mass does that window keep, by §26.7? How
+        much KV memory does it save per request?
+
+        #### Solution
+        """
+    )
+    b.code(
+        """
+        half = L // 2
+        f_half = first_true(lambda f: df_window(g, L, f) >= half, 0.01, 0.99)
+        saved = kv["GB"] - kv_cache_memory(arch["n_layers"], arch["n_kv_heads"], arch["d_head"], half)["GB"]
+        print(f"the last {half:,} tokens keep f = {f_half:.3f} of the attention mass (γ = {g:.4f})")
+        print(f"and save {saved:.2f} GB of BF16 KV cache per request")
+
+        # Closed form: invert the window formula, f = (D^(1−γ) − 1) / (N^(1−γ) − 1).
+        assert math.isclose(f_half, (half ** (1 - g) - 1) / (L ** (1 - g) - 1), rel_tol=1e-3)
+        """,
+        solution=True,
+    )
+    b.md(
+        """
+        **Exercise 3.** Llama-3.2-1B shares Llama-3-8B's θ but was trained at <<T_train>> tokens. Find the
+        shortest context at which the soft-decay regime *applies* for it. What does X-19 answer one token
+        shorter, and why?
+
+        #### Solution
+        """,
+        T_train=n0(get_preset(LLAMA32_1B)["T_train"]),
+    )
+    b.code(
+        """
+        SMALL = "meta-llama/Llama-3.2-1B"
+        T_train_small = get_preset(SMALL)["T_train"]
+
+        def applies(T):
+            return run_recipe("X-19", preset=SMALL, T_eval=T).step(4)["result"] == "applies"
+
+        T_apply = first_true(applies, 1_000, T_train_small, integer=True)
+        below = run_recipe("X-19", preset=SMALL, T_eval=T_apply - 1)
+        print(f"the regime applies from {T_apply:,} tokens on")
+        print(f"at {T_apply - 1:,}: regime {below.step(4)['result']!r} → {below.verdict}")
+        print(below.reason)
+
+        # Check against §26.8: d_h crosses 1.2 × T_train/2 between the two lengths.
+        def dh_at(T):
+            return d_horizon(get_preset(SMALL)["theta"], run_recipe("X-19", preset=SMALL, T_eval=T).step(2)["result"])
+
+        print(f"d_h: {dh_at(T_apply - 1):,.0f} → {dh_at(T_apply):,.0f}; T_train/2 = {T_train_small / 2:,.0f}, "
+              f"1.2 × T_train/2 = {1.2 * T_train_small / 2:,.0f}")
+        assert dh_at(T_apply - 1) < 1.2 * T_train_small / 2 <= dh_at(T_apply)
+        # One token shorter the regime is borderline (0.8 ≤ r < 1.2), which counts as not met; γ is still
+        # in the compression zone, so the recipe falls back to the hard D_f window. Note that d_h is then
+        # still above T_train/2: the test that failed is r ≥ 1.2, not d_h ≥ T_train/2.
+        """,
+        solution=True,
+    )
+    return b
+
+
+# ── X-1 train or API ─────────────────────────────────────────────────────────
+
+
+def x1() -> Book:
+    b = Book("x1", "X-1 · Custom Training vs API (TAF teaching notebook)")
+    N, gpu, n_gpus, mfu, api, monthly = 7e9, "H100 SXM", 8, 0.45, "GPT-4o", 10.0
+    r = run_recipe("X-1", N_params=N, gpu=gpu, n_gpus=n_gpus, mfu=mfu, api_model=api, monthly_tokens_M=monthly)
+    info = get_gpu(gpu)
+    price = get_api_price(api)
+
+    teaching_intro(
+        b, "X-1", "should I train my own model or pay for an API?",
+        "X-1 compares two ways of serving a domain task: train a model of your own compute-optimally and "
+        "serve it yourself, or pay an API per token. Training costs money once; the question is whether the "
+        "per-token savings of self-hosting earn it back.",
+        f"**a {N / 1e9:.0f}B-parameter model trained on {n_gpus}× {gpu}, against {api} at "
+        f"{monthly:g} M tokens a month**", 6,
+    )
+    b.code(
+        """
+        import math
+        from IPython.display import display
+        from taf_widgets import RecipeWidget
+        from taf_widgets.core import (
+            break_even_volume, chinchilla_optimal_tokens, cost_per_inference_token, cost_per_training_run,
+            get_api_price, get_gpu, gpu_names, run_recipe, training_flops,
+        )
+
+        N = 7e9                                   # parameters of the model we would train
+        GPU, N_GPUS, MFU = "H100 SXM", 8, 0.45    # training hardware and model FLOPs utilisation
+        API = "GPT-4o"                            # the API we would pay instead
+        MONTHLY = 10.0                            # million tokens of traffic a month
+        r = run_recipe("X-1", N_params=N, gpu=GPU, n_gpus=N_GPUS, mfu=MFU, api_model=API, monthly_tokens_M=MONTHLY)
+        get_gpu(GPU), get_api_price(API)
+        """
+    )
+    b.md(
+        r"""
+        ### Step 1 — Chinchilla-optimal training tokens (§17.30)
+
+        $$D = 20\,N$$
+
+        The Chinchilla result (Hoffmann et al., 2022): for a fixed training compute budget, loss is lowest
+        with about <<ratio>> training tokens per parameter. X-1 trains compute-optimally unless you give it
+        `D_tokens` yourself.
+        """,
+        ratio=f"{CHINCHILLA_RATIO:g}",
+    )
+    b.code(
+        """
+        D = chinchilla_optimal_tokens(N)
+        assert D == r.step(1)["result"]
+        print(f"D = {D:.2e} tokens")
+        """
+    )
+    b.md(
+        r"""
+        ### Step 2 — training FLOPs (§17.10)
+
+        $$C \approx 6\,N\,D$$
+
+        About 6 floating-point operations per parameter per training token: 2 in the forward pass (a
+        multiply and an add per weight) and about 4 in the backward pass.
+        """
+    )
+    b.code(
+        """
+        C = training_flops(N, D)
+        assert C == r.step(2)["result"]
+        print(f"C = {C:.2e} FLOPs")
+        """
+    )
+    b.md(
+        r"""
+        ### Step 3 — training cost (§20.11)
+
+        $$\text{hours} = \frac{C}{P\cdot \text{MFU}\cdot n_{\text{gpus}}\cdot 3600},\qquad
+        \text{USD} = \text{hours}\cdot p\cdot n_{\text{gpus}}$$
+
+        P is the GPU's peak dense BF16 throughput from the catalog and p its hourly price (<<P>> TFLOP/s
+        and $<<p>>/h for the <<gpu>>). MFU, the model FLOPs utilisation, is the fraction of the peak a
+        training run actually sustains; the recipe's default is <<mfu>>. The hours are wall-clock hours of
+        the whole cluster. Notice that n_gpus cancels out of the dollars: more GPUs finish sooner for the
+        same money (exercise 3).
+        """,
+        P=f"{info['flops']:g}", p=f"{info['usd_h']:.2f}", gpu=gpu, mfu=f"{mfu:g}",
+    )
+    b.code(
+        """
+        cost = cost_per_training_run(N, D, gpu=GPU, n_gpus=N_GPUS, mfu=MFU)
+        assert cost == r.step(3)["result"]
+        print(f"${cost['USD']:,.0f} over {cost['days']:.1f} days on {N_GPUS}× {GPU}")
+        """
+    )
+    b.md(
+        r"""
+        ### Step 4 — self-hosted cost per million tokens (§19.9 / §20.12)
+
+        $$\text{tok/s} = \frac{\text{memory bandwidth (GB/s)}}{\text{model size (GB)}},\qquad
+        \text{\$/Mtok} = \frac{10^6}{\text{tok/s}\cdot 3600}\cdot p$$
+
+        Generating one token reads every weight from GPU memory once, so a single decoding stream is
+        limited by memory bandwidth, not by compute. The model is served in BF16 (2 bytes per parameter)
+        on one GPU of the training type, **at batch 1**: one stream at a time. Real servers batch many
+        requests, which shares each read of the weights among them and divides the cost per token
+        (exercise 2).
+        """
+    )
+    b.code(
+        """
+        model_GB = 2 * N / 1e9
+        serving = cost_per_inference_token(model_GB, GPU, batch=1)
+        assert serving == r.step(4)["result"]
+        print(f"{serving['tok_per_sec']:.0f} tok/s → ${serving['USD_per_Mtok']:.2f} per million tokens")
+        """
+    )
+    b.md(
+        r"""
+        ### Step 5 — the API's blended price (§24.X)
+
+        $$\text{blended} = \frac{\text{input price} + \text{output price}}{2}$$
+
+        §24.X is the tag the framework gives this step: its cost section, without a numbered subsection.
+        The plain average assumes as many input tokens as output tokens; <<api>> lists $<<pin>> per million
+        input tokens and $<<pout>> per million output tokens. An input-heavy workload (long prompts, short
+        answers) pays less than the blend.
+        """,
+        api=api, pin=f"{price['input']:.2f}", pout=f"{price['output']:.2f}",
+    )
+    b.code(
+        """
+        price = get_api_price(API)
+        blend = (price["input"] + price["output"]) / 2
+        assert blend == r.step(5)["result"]
+        print(f"{API}: ${blend:.3f} per million tokens, blended")
+        """
+    )
+    b.md(
+        r"""
+        ### Step 6 — break-even volume (§24.3)
+
+        $$\text{Mtok}_{\text{break-even}} = \frac{\text{training cost}}{\text{API \$/Mtok} - \text{self-hosted \$/Mtok}}$$
+
+        Each million tokens served yourself saves the difference in price; the training run is paid back
+        once the savings add up to its cost. This is a **total** volume, not a monthly one. If
+        self-hosting costs as much per token as the API or more, it never breaks even.
+        """
+    )
+    b.code(
+        """
+        be = break_even_volume(cost["USD"], serving["USD_per_Mtok"], blend)
+        assert be == r.step(6)["result"]
+        print(f"break-even after {be['Mtok_breakeven']:,.0f} M tokens in total, "
+              f"{be['Mtok_breakeven'] / MONTHLY:.1f} months at {MONTHLY:g} M tokens a month")
+        """
+    )
+    b.md(
+        """
+        ## The verdict
+
+        | condition | verdict |
+        |---|---|
+        | self-hosted $/Mtok ≥ API $/Mtok | **NO**: it never breaks even |
+        | monthly volume ≥ break-even volume | **YES (custom)** |
+        | otherwise | **NO (API)** |
+
+        Read the middle row carefully: **YES means the training pays for itself within one month of your
+        traffic.** A project that would pay back in six months still gets NO (API).
+        """
+    )
+    b.code(
+        """
+        print("verdict:   ", r.verdict)
+        print("reason:    ", r.reason)
+        print("mitigation:", r.mitigation)
+        """
+    )
+    b.md(
+        """
+        ## What this recipe assumes
+
+        - **The verdict is break-even within a month of traffic**, as above.
+        - **Serving is batch-1 decode on one GPU** of the training type, in BF16.
+        - **Memory is not checked**: neither the 16 bytes per parameter of training nor whether the BF16
+          weights fit the serving GPU (a note says so when they would not).
+        - **The API price is the plain average** of input and output prices.
+        - **Only GPU time is costed**: not data, engineering, evaluation, power for a local card, nor any
+          difference in quality between your model and the API's.
+        - A `D_tokens` you choose yourself makes the run not Chinchilla-optimal; the result notes it.
+        """
+    )
+    b.code(
+        """
+        for note in r.notes:
+            print("•", note)
+        """
+    )
+    b.md(
+        """
+        ## Play with it
+
+        Things to try: raise the monthly volume until the verdict flips; switch the API to GPT-4o-mini or
+        Claude-Opus-4; change the GPU; try a 1B or a 70B model.
+        """
+    )
+    b.code(
+        """
+        w = RecipeWidget("X-1", preset="", N_params=N, gpu=GPU, n_gpus=N_GPUS, mfu=MFU, api_model=API,
+                         monthly_tokens_M=MONTHLY)
+        display(w)
+        """
+    )
+    exercises_header(b)
+    b.md(
+        """
+        **Exercise 1.** At what monthly volume does training the 7B model pay off against <<api>>, in the
+        recipe's sense (YES)?
+
+        #### Solution
+        """,
+        api=api,
+    )
+    b.code(
+        """
+        def pays_off(monthly):
+            return run_recipe("X-1", N_params=N, gpu=GPU, n_gpus=N_GPUS, mfu=MFU, api_model=API,
+                              monthly_tokens_M=monthly).verdict == "YES (custom)"
+
+        m_min = first_true(pays_off, 1.0, 1e6)
+        print(f"YES from {m_min:,.1f} M tokens a month on ({m_min / 30:,.1f} M tokens a day)")
+        # By the verdict rule, that is exactly the break-even volume of step 6.
+        assert math.isclose(m_min, r.step(6)["result"]["Mtok_breakeven"], rel_tol=1e-6)
+        """,
+        solution=True,
+    )
+    b.md(
+        """
+        **Exercise 2.** At what monthly volume does training the 7B model pay off against GPT-4o-mini? Try
+        every GPU of the catalog that has an hourly price. Then drop the recipe's batch-1 assumption: at what
+        batch size does serving on <<gpu>> become cheaper per token than GPT-4o-mini, and what total volume
+        would then pay back the training?
+
+        #### Solution
+        """,
+        gpu=gpu,
+    )
+    b.code(
+        """
+        mini = run_recipe("X-1", N_params=N, gpu=GPU, n_gpus=N_GPUS, mfu=MFU, api_model="GPT-4o-mini")
+        mini_blend = mini.step(5)["result"]
+        print(mini.verdict, "—", mini.reason)
+
+        priced = [name for name in gpu_names() if get_gpu(name)["usd_h"] > 0]
+        for name in priced:
+            self_cost = cost_per_inference_token(model_GB, name)["USD_per_Mtok"]
+            print(f"  {name:<10} self-hosted ${self_cost:.2f}/Mtok vs GPT-4o-mini ${mini_blend:.3f}/Mtok")
+        assert all(run_recipe("X-1", N_params=N, gpu=name, api_model="GPT-4o-mini").verdict == "NO" for name in priced)
+        print("→ at batch 1 it never pays off, at any volume, on any priced GPU")
+
+        def cheaper(batch):
+            return cost_per_inference_token(model_GB, GPU, batch=batch)["USD_per_Mtok"] < mini_blend
+
+        b_min = first_true(cheaper, 1, 1024, integer=True)
+        be_mini = break_even_volume(cost["USD"], cost_per_inference_token(model_GB, GPU, batch=b_min)["USD_per_Mtok"], mini_blend)
+        print(f"from batch {b_min} on {GPU}: break-even after {be_mini['Mtok_breakeven']:,.0f} M tokens in total")
+        """,
+        solution=True,
+    )
+    b.md(
+        """
+        **Exercise 3.** Does training on more GPUs make the run cheaper? Compare 1, 8 and 64 × <<gpu>>.
+
+        #### Solution
+        """,
+        gpu=gpu,
+    )
+    b.code(
+        """
+        runs = {n: run_recipe("X-1", N_params=N, gpu=GPU, n_gpus=n, mfu=MFU).step(3)["result"] for n in (1, 8, 64)}
+        for n, c in runs.items():
+            print(f"{n:>3} GPUs: ${c['USD']:,.0f} in {c['days']:.1f} days")
+        assert all(math.isclose(c["USD"], runs[1]["USD"]) for c in runs.values())
+        # Same dollars, fewer days: hours fall as 1/n_gpus while the bill is hours × price × n_gpus.
+        # In practice MFU tends to drop as a cluster grows; the recipe takes MFU as given.
+        """,
+        solution=True,
+    )
+    return b
+
+
+# ── X-3 budget ───────────────────────────────────────────────────────────────
+
+
+def x3() -> Book:
+    b = Book("x3", "X-3 · Budget Pre-flight (TAF teaching notebook)")
+    budget, gpu, mfu = 5000.0, "H100 SXM", 0.45
+    r = run_recipe("X-3", USD_budget=budget, gpu=gpu, mfu=mfu)
+    info = get_gpu(gpu)
+
+    teaching_intro(
+        b, "X-3", "what can this budget train?",
+        "Given a sum of money for GPU time, X-3 works out the largest model you can train compute-optimally "
+        "with it, what such a model can be expected to do, and whether its training state fits in memory.",
+        f"**${budget:,.0f} on one {gpu}**", 5,
+    )
+    b.code(
+        """
+        import math
+        from IPython.display import display
+        from taf_widgets import RecipeWidget
+        from taf_widgets.core import emergent_threshold, get_gpu, gpu_names, run_recipe, training_memory_16N
+
+        BUDGET = 5000.0                          # USD for GPU time
+        GPU, MFU, N_GPUS = "H100 SXM", 0.45, 1
+        info = get_gpu(GPU)
+        r = run_recipe("X-3", USD_budget=BUDGET, gpu=GPU, mfu=MFU, n_gpus=N_GPUS)
+        info
+        """
+    )
+    b.md(
+        r"""
+        ### Step 1 — affordable GPU-hours (§20.11)
+
+        $$\text{hours} = \frac{\text{USD}}{p\cdot n_{\text{gpus}}}$$
+
+        The budget divided by the hourly price of the cluster (p = $<<p>>/h per <<gpu>>). These are
+        wall-clock hours of the whole cluster.
+        """,
+        p=f"{info['usd_h']:.2f}", gpu=gpu,
+    )
+    b.code(
+        """
+        hours = BUDGET / (info["usd_h"] * N_GPUS)
+        assert math.isclose(hours, r.step(1)["result"])
+        print(f"{hours:,.0f} hours = {hours / 24:.1f} days")
+        """
+    )
+    b.md(
+        r"""
+        ### Step 2 — training FLOPs the budget buys (§17.10)
+
+        $$C = P\cdot \text{MFU}\cdot n_{\text{gpus}}\cdot \text{hours}\cdot 3600$$
+
+        P is the peak dense BF16 throughput (<<P>> TFLOP/s for the <<gpu>>) and MFU the fraction a real run
+        sustains. As hours = USD / (p·n_gpus), the number of GPUs cancels: C = P·MFU·3600·USD / p. A budget
+        buys the same compute on one GPU or on a hundred, only sooner. This C is what §17.10's C ≈ 6·N·D
+        may spend.
+        """,
+        P=f"{info['flops']:g}", gpu=gpu,
+    )
+    b.code(
+        """
+        C = info["flops"] * 1e12 * MFU * N_GPUS * hours * 3600
+        assert math.isclose(C, r.step(2)["result"])
+        print(f"C = {C:.2e} FLOPs")
+        """
+    )
+    b.md(
+        r"""
+        ### Step 3 — Chinchilla-optimal model size (§17.30)
+
+        $$C = 6ND,\quad D = 20N \;\Rightarrow\; N = \sqrt{C/120}$$
+
+        The compute-optimal split of the budget (Hoffmann et al., 2022): about 20 training tokens per
+        parameter, so the model size grows as the square root of the compute.
+        """
+    )
+    b.code(
+        """
+        N = math.sqrt(C / 120)
+        assert math.isclose(N, r.step(3)["result"])
+        print(f"N = {N:.2e} parameters trained on D = {20 * N:.2e} tokens")
+        """
+    )
+    b.md(
+        r"""
+        ### Step 4 — capability tier (§17.60)
+
+        Thresholds at 10⁸, 10⁹, 10¹⁰ and 10¹¹ parameters, a heuristic after Wei et al. (2022) on emergent
+        abilities. It is a coarse expectation by size alone, not a prediction for any benchmark.
+        """
+    )
+    b.code(
+        """
+        tier = emergent_threshold(N)
+        assert tier == r.step(4)["result"]
+        print(tier)
+        """
+    )
+    b.md(
+        r"""
+        ### Step 5 — training memory (§17.20)
+
+        $$\text{bytes} \approx 16\,N$$
+
+        Training with the Adam optimizer in mixed precision keeps about 16 bytes per parameter: the usual
+        accounting is 2 for the BF16 weights, 2 for their gradients and 12 for the FP32 master weights and
+        Adam's two moments. Activations come on top and are not counted. The recipe compares this with
+        **one** GPU's memory (<<vram>> GB for the <<gpu>>; GB = 10⁹ bytes).
+        """,
+        vram=f"{info['vram_GB']:g}", gpu=gpu,
+    )
+    b.code(
+        """
+        mem = training_memory_16N(N)
+        assert mem == r.step(5)["result"]
+        print(f"{mem['GB']:,.1f} GB needed against {info['vram_GB']} GB on one {GPU}")
+        """
+    )
+    b.md(
+        """
+        ## The verdict
+
+        | condition | verdict |
+        |---|---|
+        | N < 10⁸ | **TINY-MODEL**: fine-tune a larger pretrained model instead |
+        | 16·N bytes exceed one GPU's memory | **MEMORY-LIMITED**: shard (ZeRO-3) or train a smaller model |
+        | otherwise | **GO** |
+        """
+    )
+    b.code(
+        """
+        print("verdict:   ", r.verdict)
+        print("reason:    ", r.reason)
+        print("mitigation:", r.mitigation)
+        """
+    )
+    b.md(
+        """
+        ## What this recipe assumes
+
+        - **Memory is checked per GPU, without sharding.** Sharded training (ZeRO-3, FSDP) splits the 16·N
+          bytes across GPUs, which is why MEMORY-LIMITED suggests it; the check itself ignores it.
+        - **Activations are not counted**, only weights, gradients and optimizer state.
+        - **n_gpus changes neither N nor the memory check**: the budget buys the same FLOPs on more GPUs in
+          fewer hours.
+        - **Compute-optimal is not inference-optimal**: many deployed models are deliberately smaller and
+          trained on far more than 20 tokens per parameter, because they are cheaper to serve.
+        - The MFU and the hourly prices are assumptions; check them against your provider.
+        """
+    )
+    b.code(
+        """
+        for note in r.notes:
+            print("•", note)
+        """
+    )
+    b.md(
+        """
+        ## Play with it
+
+        Things to try: find the budget where the verdict changes; switch to a GPU with more memory; lower
+        the MFU to 0.3; raise the GPU count and see what changes (only the days).
+        """
+    )
+    b.code(
+        """
+        w = RecipeWidget("X-3", USD_budget=BUDGET, gpu=GPU, mfu=MFU, n_gpus=N_GPUS)
+        display(w)
+        """
+    )
+    exercises_header(b)
+    b.md(
+        """
+        **Exercise 1.** What is the largest budget for which one <<gpu>> still gets GO?
+
+        #### Solution
+        """,
+        gpu=gpu,
+    )
+    b.code(
+        """
+        def not_go(budget):
+            return run_recipe("X-3", USD_budget=budget, gpu=GPU, mfu=MFU).verdict != "GO"
+
+        max_go = first_true(not_go, 100.0, BUDGET)
+        print(f"GO up to ${max_go:,.2f}; above it the Chinchilla-optimal model no longer fits in {info['vram_GB']} GB")
+
+        # Closed form: 16·N = VRAM gives N_max; its compute is 120·N_max²; dollars = C / (P·MFU·3600) × p.
+        N_max = info["vram_GB"] * 1e9 / 16
+        usd_exact = 120 * N_max**2 / (info["flops"] * 1e12 * MFU * 3600) * info["usd_h"]
+        assert math.isclose(max_go, usd_exact, rel_tol=1e-6)
+        """,
+        solution=True,
+    )
+    b.md(
+        """
+        **Exercise 2.** What is the smallest budget that trains more than a tiny model (N ≥ 10⁸) on one
+        <<gpu>>?
+
+        #### Solution
+        """,
+        gpu=gpu,
+    )
+    b.code(
+        """
+        def not_tiny(budget):
+            return run_recipe("X-3", USD_budget=budget, gpu=GPU, mfu=MFU).verdict != "TINY-MODEL"
+
+        min_budget = first_true(not_tiny, 0.01, 100.0)
+        print(f"a Chinchilla-optimal 100M-parameter model costs ${min_budget:,.2f} of {GPU} time")
+        usd_exact = 120 * 1e8**2 / (info["flops"] * 1e12 * MFU * 3600) * info["usd_h"]
+        assert math.isclose(min_budget, usd_exact, rel_tol=1e-6)
+        """,
+        solution=True,
+    )
+    b.md(
+        """
+        **Exercise 3.** With ${budget}, which GPU of the catalog (with an hourly price) trains the largest
+        Chinchilla-optimal model, and what verdict does it get?
+
+        #### Solution
+        """.replace("{budget}", f"{budget:,.0f}")
+    )
+    b.code(
+        """
+        priced = [name for name in gpu_names() if get_gpu(name)["usd_h"] > 0]
+        sizes = {name: run_recipe("X-3", USD_budget=BUDGET, gpu=name, mfu=MFU) for name in priced}
+        for name, res in sorted(sizes.items(), key=lambda kv: -kv[1].step(3)["result"]):
+            print(f"{name:<10} N = {res.step(3)['result']:.2e}  {res.verdict}")
+        best = max(sizes, key=lambda name: sizes[name].step(3)["result"])
+        # N = √(P·MFU·3600·USD / (120·p)): the winner has the most peak FLOP/s per dollar.
+        assert best == max(priced, key=lambda name: get_gpu(name)["flops"] / get_gpu(name)["usd_h"])
+        print(f"→ {best}: {sizes[best].verdict}")
+        """,
+        solution=True,
+    )
+    return b
+
+
+# ── X-5 serving hardware ─────────────────────────────────────────────────────
+
+
+def x5() -> Book:
+    b = Book("x5", "X-5 · Hardware Selection (TAF teaching notebook)")
+    L = 8192
+    r = run_recipe("X-5", preset=LLAMA3_8B, T_eval=L)
+    top = r.step(4)["result"][0]
+    target = r.inputs["target_tokens_per_day"]
+    rounding = "1.0×" in r.reason and top["users_supported"] < 1
+
+    teaching_intro(
+        b, "X-5", "which GPU serves my model cheapest?",
+        "X-5 adds up the memory a model needs to serve (weights plus KV cache), keeps every GPU of the "
+        "catalog that holds it, and ranks them by the cost of a million generated tokens.",
+        f"**Llama-3-8B in BF16 serving {L:,}-token contexts**", 4,
+    )
+    b.code(
+        """
+        import math
+        from IPython.display import display
+        from taf_widgets import RecipeWidget
+        from taf_widgets.core import (
+            get_gpu, get_preset, gpu_names, inference_decode_throughput, kv_cache_memory,
+            model_weights_memory, run_recipe,
+        )
+
+        PRESET = "meta-llama/Meta-Llama-3-8B"
+        L = 8192                      # context length per request (T_eval)
+        B = 2.0                       # bytes per weight: BF16
+        TARGET = 10_000_000           # tokens to generate per day (the recipe's default)
+        arch = get_preset(PRESET)
+        r = run_recipe("X-5", preset=PRESET, T_eval=L, bytes_per_weight=B, target_tokens_per_day=TARGET)
+        arch
+        """
+    )
+    b.md(
+        r"""
+        ### Step 1 — weights memory (§19.X)
+
+        $$\text{GB} = \frac{N\cdot B}{10^9}$$
+
+        N parameters at B bytes each: 2 for BF16, 1 for INT8, 0.5 for INT4. §19.X is the tag the framework
+        gives this step: its inference section, without a numbered subsection.
+        """
+    )
+    b.code(
+        """
+        weights = model_weights_memory(arch["n_params"], B)
+        assert weights == r.step(1)["result"]
+        print(f"{weights['GB']:.1f} GB of weights")
+        """
+    )
+    b.md(
+        r"""
+        ### Step 2 — KV cache per request (§19.1)
+
+        $$\text{bytes} = 2\cdot n_{\text{layers}}\cdot n_{\text{kv}}\cdot d_{\text{head}}\cdot L\cdot B$$
+
+        A key and a value for every layer, KV head, head dimension and token of one request's context. X-5
+        stores the cache at the same precision as the weights (the same B).
+        """
+    )
+    b.code(
+        """
+        kv = kv_cache_memory(arch["n_layers"], arch["n_kv_heads"], arch["d_head"], L, B)
+        assert kv == r.step(2)["result"]
+        print(f"{kv['GB']:.2f} GB of KV cache per request at {L:,} tokens")
+        """
+    )
+    b.md(
+        r"""
+        ### Step 3 — total GPU memory (§20.3)
+
+        $$\text{GB}_{\text{total}} = \text{GB}_{\text{weights}} + \text{GB}_{\text{KV}}\cdot n_{\text{concurrent}}$$
+
+        Every request held at once keeps its own KV cache next to one shared copy of the weights.
+        """
+    )
+    b.code(
+        """
+        users = r.inputs["concurrent_users"]
+        total = weights["GB"] + kv["GB"] * users
+        assert math.isclose(total, r.step(3)["result"]["GB"])
+        print(f"{total:.2f} GB for {users} concurrent user(s)")
+        """
+    )
+    b.md(
+        r"""
+        ### Step 4 — eligible GPUs, ranked by cost per token (§20)
+
+        Every GPU with at least that much memory is kept, and for each one:
+
+        $$\text{tok/s} = \frac{\text{bandwidth (GB/s)}}{\text{GB}_{\text{weights}}}\ \text{(§19.7)},\qquad
+        \text{\$/Mtok} = \frac{24\,p}{\text{tok/day}/10^6},\qquad
+        \text{users\_supported} = \frac{\text{tok/day}}{\text{daily target}}$$
+
+        Decoding is memory-bound: each generated token reads all the weights once, so tokens per second
+        are bandwidth over model size, **for one stream at a time (batch 1)**. The cost per million tokens
+        is a day's rent over a day's tokens. Despite its name, `users_supported` is how many times one GPU
+        covers your daily token target, not a count of users. The GPUs are ranked by $/Mtok; the chain
+        lists the first five.
+        """
+    )
+    b.code(
+        """
+        rows = []
+        for name in gpu_names():
+            info = get_gpu(name)
+            if info["vram_GB"] < total:
+                continue
+            tok_day = inference_decode_throughput(arch["n_params"], info["bw_GB_s"], B) * 86_400
+            rows.append({"gpu": name, "USD_per_Mtok": info["usd_h"] * 24 / (tok_day / 1e6),
+                         "users_supported": tok_day / TARGET})
+        rows.sort(key=lambda row: row["USD_per_Mtok"])
+        for mine, theirs in zip(rows, r.step(4)["result"]):
+            assert mine["gpu"] == theirs["gpu"] and math.isclose(mine["USD_per_Mtok"], theirs["USD_per_Mtok"])
+            print(f"{mine['gpu']:<10} ${mine['USD_per_Mtok']:.2f}/Mtok  covers {mine['users_supported']:.2f}× the target")
+        """
+    )
+    b.md(
+        """
+        ## The verdict
+
+        **YES** with the cheapest eligible GPU when at least one single GPU holds the model and its KV
+        caches; **NO** when none does (the mitigation suggests tensor parallelism across GPUs or INT8
+        weights).
+        """
+    )
+    b.code(
+        """
+        print("verdict:   ", r.verdict)
+        print("reason:    ", r.reason)
+        print("mitigation:", r.mitigation)
+        """
+    )
+    b.md(
+        """
+        ## What this recipe assumes
+
+        - **Throughput and $/Mtok are batch-1, memory-bound decode**: one stream at a time. Batching many
+          requests shares each read of the weights and multiplies the throughput; prefill is not modelled.
+        - **concurrent_users changes the memory only**, not the throughput or the cost.
+        - **The daily target is not checked.** YES only says the model fits; here the top-ranked
+          <<top>> covers <<cover>>× the target of <<target>> tokens a day<<rounding>>. Exercise 3
+          finds the cheapest GPU that meets it.
+        - **The KV cache uses the weights' precision** (bytes_per_weight).
+        - **One GPU only**: no tensor or pipeline parallelism.
+        - **A free local card wins**: a GPU with no hourly price in the catalog (a local card) ranks first
+          at $0/Mtok when it fits, ignoring power and purchase price; the result notes it.
+        """,
+        top=top["gpu"], cover=f"{top['users_supported']:.2f}", target=f"{target:,.0f}",
+        rounding=", which the reason line rounds to 1.0×" if rounding else "",
+    )
+    b.code(
+        """
+        for note in r.notes:
+            print("•", note)
+        """
+    )
+    b.md(
+        """
+        ## Play with it
+
+        Things to try: switch to Llama-3.3-70B and watch the eligible list shrink; set bytes per weight to 1
+        (INT8); raise the concurrent users; stretch the context to 128K tokens.
+        """
+    )
+    b.code(
+        """
+        w = RecipeWidget("X-5", preset=PRESET, T_eval=L, bytes_per_weight=B, target_tokens_per_day=TARGET)
+        display(w)
+        """
+    )
+    exercises_header(b)
+    b.md(
+        """
+        **Exercise 1.** Llama-3.3-70B in BF16, one user: what is the longest context that still fits on a
+        single GPU of the catalog?
+
+        #### Solution
+        """
+    )
+    b.code(
+        """
+        BIG = "meta-llama/Llama-3.3-70B-Instruct"
+
+        def no_gpu(T):
+            return run_recipe("X-5", preset=BIG, T_eval=T).verdict == "NO"
+
+        T_max = first_true(no_gpu, 1_000, 10_000_000, integer=True) - 1
+        print(f"up to {T_max:,} tokens:", run_recipe("X-5", preset=BIG, T_eval=T_max).reason)
+
+        # Closed form: the largest card's memory minus the weights, divided by the KV cache per token.
+        big = get_preset(BIG)
+        largest = max(get_gpu(name)["vram_GB"] for name in gpu_names())
+        per_token = kv_cache_memory(big["n_layers"], big["n_kv_heads"], big["d_head"], 1)["GB"]
+        assert T_max == math.floor((largest - model_weights_memory(big["n_params"])["GB"]) / per_token)
+        """,
+        solution=True,
+    )
+    b.md(
+        """
+        **Exercise 2.** Llama-3-8B at <<L>> tokens: how many concurrent users fit on one GPU before no GPU
+        of the catalog holds them all? Does the throughput change with the number of users?
+
+        #### Solution
+        """,
+        L=f"{L:,}",
+    )
+    b.code(
+        """
+        def no_gpu_for(users):
+            return run_recipe("X-5", preset=PRESET, T_eval=L, concurrent_users=users).verdict == "NO"
+
+        u_max = first_true(no_gpu_for, 1, 100_000, integer=True) - 1
+        crowded = run_recipe("X-5", preset=PRESET, T_eval=L, concurrent_users=u_max)
+        print(f"{u_max} concurrent users fit:", crowded.reason)
+
+        largest = max(get_gpu(name)["vram_GB"] for name in gpu_names())
+        assert u_max == math.floor((largest - weights["GB"]) / kv["GB"])
+
+        # Throughput: the same GPU's tok/s is unchanged, because X-5 decodes one stream at a time.
+        gpu = crowded.step(4)["result"][0]["gpu"]
+        alone = next(c for c in r.step(4)["result"] if c["gpu"] == gpu)
+        assert alone["tok_per_sec"] == crowded.step(4)["result"][0]["tok_per_sec"]
+        print(f"{gpu}: {alone['tok_per_sec']:.0f} tok/s with 1 user or with {u_max}")
+        """,
+        solution=True,
+    )
+    b.md(
+        """
+        **Exercise 3.** X-5 ranks by cost per token and ignores the daily target. For Llama-3-8B at <<L>>
+        tokens and <<target>> tokens a day, which is the cheapest GPU that meets the target on its own?
+
+        #### Solution
+        """,
+        L=f"{L:,}", target=f"{target:,.0f}",
+    )
+    b.code(
+        """
+        meets = [row for row in rows if row["users_supported"] >= 1]   # rows: step 4's ranking, recomputed
+        best = meets[0]
+        print(f"top-ranked: {rows[0]['gpu']} covers {rows[0]['users_supported']:.2f}× the target")
+        print(f"cheapest that meets it: {best['gpu']} at ${best['USD_per_Mtok']:.2f}/Mtok, "
+              f"{best['users_supported']:.2f}× the target")
+        recipe_pick = next(c["gpu"] for c in r.step(4)["result"] if c["users_supported"] >= 1)
+        assert recipe_pick == best["gpu"]
+        """,
+        solution=True,
+    )
+    return b
+
+
+# ── main ─────────────────────────────────────────────────────────────────────
+
+BUILDERS = {
+    "quickstart.ipynb": quickstart,
+    "teaching/x1_train_or_api.ipynb": x1,
+    "teaching/x2_long_context.ipynb": x2,
+    "teaching/x3_budget.ipynb": x3,
+    "teaching/x5_serving_gpu.ipynb": x5,
+    "teaching/x19_kv_compression.ipynb": x19,
+}
+
+
+def render(nb: nbformat.NotebookNode) -> str:
+    text = nbformat.writes(nb)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def build_all() -> dict[str, str]:
+    """Relative path under examples/ → the notebook's file content."""
+    return {rel: render(builder().notebook()) for rel, builder in BUILDERS.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report notebooks that differ; write nothing")
+    args = parser.parse_args(argv)
+    stale = []
+    for rel, text in build_all().items():
+        path = EXAMPLES / rel
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == text:
+            continue
+        stale.append(rel)
+        if not args.check:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote examples/{rel}")
+    if args.check and stale:
+        print("out of date (run python tools/make_notebooks.py): " + ", ".join(stale))
+        return 1
+    if not stale:
+        print("all notebooks up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -67,7 +67,12 @@ def catalog_revision() -> int:
 
 
 def row_origin(catalog: str, name: str) -> str:
-    """Where a row came from: "bundled", or what registered it."""
+    """Where a row came from: "bundled", or what registered it ("registered", a file name)."""
+    tables = {"gpus": _GPUS, "api_prices": _API, "presets": _PRESETS}
+    if catalog not in tables:
+        raise InputError("catalog", catalog, "must be one of: " + ", ".join(repr(t) for t in tables))
+    if name not in tables[catalog]:
+        raise _unknown("name", name, list(tables[catalog]))
     return _ORIGIN.get((catalog, name), "bundled")
 
 
@@ -141,7 +146,8 @@ def _check_name(field: str, name: Any) -> str:
     return name
 
 
-def _positive(field: str, value: Any, *, allow_zero: bool = False, high: float = math.inf) -> float:
+def _positive(field: str, value: Any, *, allow_zero: bool = False, low: float = 0.0,
+              high: float = math.inf) -> float:
     if isinstance(value, bool):
         raise InputError(field, value, "must be a number (a boolean is not a number)")
     if isinstance(value, str):
@@ -149,11 +155,18 @@ def _positive(field: str, value: Any, *, allow_zero: bool = False, high: float =
             value = float(value.strip())
         except ValueError:
             raise InputError(field, value, "must be a finite number") from None
-    if not isinstance(value, (int, float)) or not math.isfinite(value):
+    if not isinstance(value, (int, float)):
         raise InputError(field, value, "must be a finite number")
-    if value < 0 or (value == 0 and not allow_zero) or value > high:
+    try:
+        value = float(value)
+    except OverflowError:
+        raise InputError(field, value, "must be a finite number within the float range") from None
+    if not math.isfinite(value):
+        raise InputError(field, value, "must be a finite number")
+    if value < 0 or (value == 0 and not allow_zero) or (0 < value < low) or value > high:
         bound = ">= 0" if allow_zero else "> 0"
-        raise InputError(field, value, f"must be {bound} and <= {high:g}")
+        floor = f", at least {low:g} when not 0" if low and allow_zero else (f" and >= {low:g}" if low else "")
+        raise InputError(field, value, f"must be {bound}{floor} and <= {high:g}")
     return value
 
 
@@ -178,9 +191,9 @@ def register_gpu(
     local card), tdp in W. Returns the stored row."""
     name = _check_name("name", name)
     row = {
-        "flops": _positive("flops", flops, high=1e6),
-        "vram_GB": _positive("vram_GB", vram_GB, high=1e5),
-        "bw_GB_s": _positive("bw_GB_s", bw_GB_s, high=1e7),
+        "flops": _positive("flops", flops, low=1e-3, high=1e6),
+        "vram_GB": _positive("vram_GB", vram_GB, low=1e-3, high=1e5),
+        "bw_GB_s": _positive("bw_GB_s", bw_GB_s, low=1e-3, high=1e7),
         "usd_h": _positive("usd_h", usd_h, allow_zero=True, high=1e6),
         "tdp": _positive("tdp", tdp, allow_zero=True, high=1e6),
     }

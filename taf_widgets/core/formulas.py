@@ -59,8 +59,12 @@ def _number(name: str, value: Any, *, low: float | None = None, low_open: bool =
     """Return ``value`` if it is a finite real number not below ``low``; raise otherwise."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InputError(name, value, "must be a real number")
-    if not math.isfinite(value):
-        raise InputError(name, value, "must be a finite number")
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int beyond the float range
+        finite = False
+    if not finite:
+        raise InputError(name, value, "must be a finite number within the float range")
     if low is not None and (value <= low if low_open else value < low):
         bound = f"> {low:g}" if low_open else f">= {low:g}"
         raise InputError(name, value, f"must be {bound}")
@@ -282,6 +286,8 @@ def inference_decode_throughput(
     _number("bytes_per_element", bytes_per_element, low=0, low_open=True)
     _number("hbm_GB_per_s", hbm_GB_per_s, low=0)
     model_GB = N_params * bytes_per_element / 1e9
+    if model_GB == 0:
+        raise InputError("N_params", N_params, "is too small: the model's size rounds to 0 GB")
     return hbm_GB_per_s / model_GB
 
 

@@ -223,7 +223,7 @@ def _T_eval(default: Any = REQUIRED, **extra: Any) -> Param:
 
 _GPU = Param("gpu", "GPU", "choice", default="H100 SXM", choices="gpu",
              help="GPU model from the catalog.")
-_MFU = Param("mfu", "MFU", "float", default=0.45, low=0, high=1, low_open=True, step=0.01,
+_MFU = Param("mfu", "MFU", "float", default=0.45, low=0.001, high=1, step=0.01,
              help="Model FLOPs utilisation: the fraction of peak compute actually achieved.")
 _N_PARAMS = Param("N_params", "Parameters", "float", unit="params", low=1e6, high=1e15, log=True,
                   help="Model size in parameters.", preset_key="n_params", example=8e9)
@@ -320,7 +320,7 @@ X2 = Recipe(
         _T_eval(preset_default="T_train"),
         A["n_attention_heads"], A["n_kv_heads"], A["d_head"], A["n_layers"], A["n_params"], A["has_SWA"],
         Param("bytes_per_element", "KV bytes per element", "float", default=2.0, unit="bytes",
-              low=0, high=8, low_open=True, step=0.5,
+              low=0.125, high=8, step=0.125,
               help="Bytes per cached number: 2 for BF16, 1 for INT8/FP8, 0.5 for INT4."),
     ),
     compute=_x2,
@@ -592,7 +592,7 @@ X5 = Recipe(
         Param("d_head", A["d_head"].label, "int", default=128, low=1, high=4096, log=True,
               help=A["d_head"].help, preset_key="d_head"),
         Param("bytes_per_weight", "Bytes per weight", "float", default=2.0, unit="bytes",
-              low=0, high=8, low_open=True, step=0.5,
+              low=0.125, high=8, step=0.125,
               help="2 for BF16, 1 for INT8, 0.5 for INT4; the KV cache uses the same."),
         Param("target_tokens_per_day", "Daily token target", "float", default=10_000_000.0,
               unit="tokens/day", low=0, high=1e15, low_open=True, log=True,
