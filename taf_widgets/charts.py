@@ -29,14 +29,14 @@ _MARGIN = {"top": 50, "bottom": 50, "left": 70, "right": 20}
 
 
 def _figure(title: str, marks: list, x_scale, y_scale, x_label: str, y_label: str,
-            legend_location: str = "top-right") -> bq.Figure:
+            legend_location: str = "top-right", y_format: str | None = None) -> bq.Figure:
     # "~s" prints 1k, 10M, 2G instead of 1e+3; log axes span decades of tokens, dollars, GB.
     axes = [
         bq.Axis(scale=x_scale, label=x_label, side="bottom", label_offset="35px",
                 tick_format="~s" if isinstance(x_scale, bq.LogScale) else None),
         bq.Axis(scale=y_scale, label=y_label, side="left", label_offset="50px",
                 num_ticks=6 if isinstance(y_scale, bq.LogScale) else None,
-                tick_format="~s" if isinstance(y_scale, bq.LogScale) else None),
+                tick_format=y_format or ("~s" if isinstance(y_scale, bq.LogScale) else None)),
     ]
     return bq.Figure(marks=marks, axes=axes, title=title, fig_margin=dict(_MARGIN),
                      layout=ipywidgets.Layout(**_FIG_LAYOUT), legend_location=legend_location,
@@ -164,7 +164,8 @@ class BuildVsBuyCharts(ChartSet):
                               display_legend=True, stroke_width=2)
         self.point = bq.Scatter(scales=s, colors=[GREEN], default_size=90, labels=["break-even"])
         fig = _figure("When does training your own model pay off?", [self.lines, self.point],
-                      self.x, self.y, "months", "cumulative cost (USD)", legend_location="top-left")
+                      self.x, self.y, "months", "cumulative cost (USD)", legend_location="top-left",
+                      y_format="$~s")
         super().__init__([fig])
 
     def update(self, result: RecipeResult) -> None:

@@ -62,12 +62,14 @@ class Book:
         return f"{self.slug}-{len(self.cells):02d}"
 
     def md(self, text: str, **values: object) -> None:
-        """A Markdown cell; ``<<name>>`` is replaced by ``values[name]`` (LaTeX keeps its braces)."""
+        """A Markdown cell; ``<<name>>`` is replaced by ``values[name]`` (LaTeX keeps its braces),
+        and ``¤`` by an escaped dollar sign (currency; a bare ``$`` would start inline math)."""
         text = textwrap.dedent(text).strip("\n")
         for key, value in values.items():
             text = text.replace(f"<<{key}>>", str(value))
         if "<<" in text:
             raise ValueError(f"{self.slug}: unfilled placeholder in {text[text.index('<<'):][:40]!r}")
+        text = text.replace("¤", "\\$")  # a literal dollar sign, not a math delimiter
         self.cells.append(new_markdown_cell(text, id=self._id()))
 
     def code(self, text: str, *, solution: bool = False) -> None:
@@ -438,8 +440,8 @@ def x2() -> Book:
 
         Three architecture corrections: δ_GQA = <<gqa>> if the model uses grouped-query attention (fewer
         KV heads than query heads), δ_SWA = <<swa>> if it uses sliding-window attention, and
-        δ_post-IH = <<ih>> if it has at least <<ih_n>> parameters (large enough to have formed induction
-        heads).
+        δ_post-IH = <<ih>> if it has at least <<ih_n>> parameters (the framework's size for a model that
+        has formed induction heads).
 
         **These corrections are empirical fits, not laws.** They are the coefficients of an ordinary
         least-squares fit over 23 models (§26.10). Read them as a calibration with error bars you do not
@@ -481,8 +483,9 @@ def x2() -> Book:
         $1+\gamma_{\text{Padé}} = \frac{4\theta}{2\theta+T\sqrt2}$, the formula gives **d_h = T exactly**.
         With the uncorrected γ every context length sits exactly on its own horizon. So whether L lies
         inside the horizon is decided only by the sign of the net correction of step 2: a negative one
-        lowers γ and pushes d_h above L, a positive one pulls d_h below L. The context length itself only
-        decides whether γ stays in Phase A.
+        lowers γ and pushes d_h above L, a positive one pulls d_h below L. Beyond that sign, the context
+        length only decides whether γ stays in Phase A and, for a positive correction, whether L is short
+        of 2·d_h (step 4).
         """
     )
     b.code(
@@ -591,7 +594,8 @@ def x2() -> Book:
         - **With the uncorrected γ, the verdict does not depend on the context length.** Because
           d_h(θ, γ_Padé(θ, L)) = L (step 3), a model whose net correction is negative gets YES at every
           length where γ_corrected stays in (0, 1), and a model whose net correction is positive never
-          gets YES. The length only decides when γ leaves Phase A.
+          gets YES. The length only decides when γ leaves Phase A (and, for a positive correction,
+          DEGRADED versus NO).
         - **When the corrections sum to zero** (a model under <<ih_n>> parameters without GQA or sliding
           window), d_h equals L up to floating-point rounding, and rounding alone decides YES versus
           DEGRADED. The result carries a note saying so; the cell below shows the same architecture
@@ -711,7 +715,8 @@ def x2() -> Book:
         print("verdicts seen:", sorted(set(verdicts.values())))
         # Why: the net correction is now +0.11 > 0, so γ_corrected > γ_Padé and d_h < d_h(γ_Padé) = L:
         # L is never inside the horizon. Short contexts push γ_corrected to 1 or above (Phase B, NO);
-        # longer ones land between d_h and 2·d_h (DEGRADED) until γ_corrected drops to 0 (NO again).
+        # just past that, d_h is still so short that L ≥ 2·d_h (NO); longer contexts land between d_h
+        # and 2·d_h (DEGRADED) until γ_corrected drops to 0 (Phase B again, NO).
         """,
         solution=True,
     )
@@ -730,9 +735,9 @@ def x19() -> Book:
 
     teaching_intro(
         b, "X-19", "should I compress the KV cache, and how?",
-        "Serving long contexts means a large key/value cache per request. X-19 picks between a soft decay of "
-        "old tokens' attention, a hard window that keeps only the most recent D_f tokens, capping the context "
-        "at the training length, or falling back to heuristics from the literature.",
+        "Serving long contexts means a large key/value cache per request. X-19 chooses between a soft decay of "
+        "old tokens' attention, a hard window that keeps only the most recent D_f tokens, a cap at the "
+        "training length, and compression heuristics from the literature.",
         f"**Llama-3-8B serving {L:,} tokens**", 5,
     )
     b.code(
@@ -1090,7 +1095,7 @@ def x1() -> Book:
         \text{USD} = \text{hours}\cdot p\cdot n_{\text{gpus}}$$
 
         P is the GPU's peak dense BF16 throughput from the catalog and p its hourly price (<<P>> TFLOP/s
-        and $<<p>>/h for the <<gpu>>). MFU, the model FLOPs utilisation, is the fraction of the peak a
+        and ¤<<p>>/h for the <<gpu>>). MFU, the model FLOPs utilisation, is the fraction of the peak a
         training run actually sustains; the recipe's default is <<mfu>>. The hours are wall-clock hours of
         the whole cluster. Notice that n_gpus cancels out of the dollars: more GPUs finish sooner for the
         same money (exercise 3).
@@ -1133,8 +1138,8 @@ def x1() -> Book:
         $$\text{blended} = \frac{\text{input price} + \text{output price}}{2}$$
 
         §24.X is the tag the framework gives this step: its cost section, without a numbered subsection.
-        The plain average assumes as many input tokens as output tokens; <<api>> lists $<<pin>> per million
-        input tokens and $<<pout>> per million output tokens. An input-heavy workload (long prompts, short
+        The plain average assumes as many input tokens as output tokens; <<api>> lists ¤<<pin>> per million
+        input tokens and ¤<<pout>> per million output tokens. An input-heavy workload (long prompts, short
         answers) pays less than the blend.
         """,
         api=api, pin=f"{price['input']:.2f}", pout=f"{price['output']:.2f}",
@@ -1172,7 +1177,7 @@ def x1() -> Book:
 
         | condition | verdict |
         |---|---|
-        | self-hosted $/Mtok ≥ API $/Mtok | **NO**: it never breaks even |
+        | self-hosted ¤/Mtok ≥ API ¤/Mtok | **NO**: it never breaks even |
         | monthly volume ≥ break-even volume | **YES (custom)** |
         | otherwise | **NO (API)** |
 
@@ -1313,7 +1318,7 @@ def x3() -> Book:
         b, "X-3", "what can this budget train?",
         "Given a sum of money for GPU time, X-3 works out the largest model you can train compute-optimally "
         "with it, what such a model can be expected to do, and whether its training state fits in memory.",
-        f"**${budget:,.0f} on one {gpu}**", 5,
+        f"**¤{budget:,.0f} on one {gpu}**", 5,
     )
     b.code(
         """
@@ -1335,7 +1340,7 @@ def x3() -> Book:
 
         $$\text{hours} = \frac{\text{USD}}{p\cdot n_{\text{gpus}}}$$
 
-        The budget divided by the hourly price of the cluster (p = $<<p>>/h per <<gpu>>). These are
+        The budget divided by the hourly price of the cluster (p = ¤<<p>>/h per <<gpu>>). These are
         wall-clock hours of the whole cluster.
         """,
         p=f"{info['usd_h']:.2f}", gpu=gpu,
@@ -1518,7 +1523,7 @@ def x3() -> Book:
     )
     b.md(
         """
-        **Exercise 3.** With ${budget}, which GPU of the catalog (with an hourly price) trains the largest
+        **Exercise 3.** With ¤{budget}, which GPU of the catalog (with an hourly price) trains the largest
         Chinchilla-optimal model, and what verdict does it get?
 
         #### Solution
@@ -1640,7 +1645,7 @@ def x5() -> Book:
         Decoding is memory-bound: each generated token reads all the weights once, so tokens per second
         are bandwidth over model size, **for one stream at a time (batch 1)**. The cost per million tokens
         is a day's rent over a day's tokens. Despite its name, `users_supported` is how many times one GPU
-        covers your daily token target, not a count of users. The GPUs are ranked by $/Mtok; the chain
+        covers your daily token target, not a count of users. The GPUs are ranked by ¤/Mtok; the chain
         lists the first five.
         """
     )
@@ -1680,7 +1685,7 @@ def x5() -> Book:
         """
         ## What this recipe assumes
 
-        - **Throughput and $/Mtok are batch-1, memory-bound decode**: one stream at a time. Batching many
+        - **Throughput and ¤/Mtok are batch-1, memory-bound decode**: one stream at a time. Batching many
           requests shares each read of the weights and multiplies the throughput; prefill is not modelled.
         - **concurrent_users changes the memory only**, not the throughput or the cost.
         - **The daily target is not checked.** YES only says the model fits; here the top-ranked
@@ -1689,7 +1694,7 @@ def x5() -> Book:
         - **The KV cache uses the weights' precision** (bytes_per_weight).
         - **One GPU only**: no tensor or pipeline parallelism.
         - **A free local card wins**: a GPU with no hourly price in the catalog (a local card) ranks first
-          at $0/Mtok when it fits, ignoring power and purchase price; the result notes it.
+          at ¤0/Mtok when it fits, ignoring power and purchase price; the result notes it.
         """,
         top=top["gpu"], cover=f"{top['users_supported']:.2f}", target=f"{target:,.0f}",
         rounding=", which the reason line rounds to 1.0×" if rounding else "",
