@@ -58,6 +58,16 @@ def _initial_params(recipe_id: str, preset: str, given: dict) -> dict:
     return values
 
 
+def _matches_preset(recipe, preset: str, values: dict) -> bool:
+    """True when every architecture parameter in ``values`` equals the preset's."""
+    try:
+        row = get_preset(preset)
+    except InputError:
+        return False
+    return all(values.get(p.name) == row[p.preset_key]
+               for p in recipe.params if p.preset_key and p.preset_key in row)
+
+
 def _spec_for(recipe_id: str) -> dict:
     return {
         "recipe": get_recipe(recipe_id).describe(),
@@ -102,6 +112,8 @@ class RecipePanel(anywidget.AnyWidget):
         values = _initial_params(recipe_id, preset, params)
         # Fail at the Python boundary on construction: there is no last good result yet.
         first = run_recipe(recipe_id, **values)
+        if preset and not _matches_preset(recipe, preset, values):
+            preset = ""  # explicit architecture values: the picker shows "(custom)"
         super().__init__(recipe_id=recipe_id, preset=preset, params=values, result=first.to_dict(),
                          revision=1, _spec=_spec_for(recipe_id))
         self._result_obj = first
@@ -174,7 +186,7 @@ class RecipePanel(anywidget.AnyWidget):
             with self.hold_sync():
                 if values != self.params:
                     self.params = values
-                if self.preset and not self._matches_preset(recipe, values):
+                if self.preset and not _matches_preset(recipe, self.preset, values):
                     self.preset = ""
                 if isinstance(outcome, InputError):
                     self.errors = dict(outcome.errors)
@@ -187,16 +199,6 @@ class RecipePanel(anywidget.AnyWidget):
                     self.revision += 1
         finally:
             self._updating = False
-
-    def _matches_preset(self, recipe, values: dict) -> bool:
-        try:
-            row = get_preset(self.preset)
-        except InputError:
-            return False
-        for p in recipe.params:
-            if p.preset_key and p.preset_key in row and values.get(p.name) != row[p.preset_key]:
-                return False
-        return True
 
 
 class RecipeWidget(ipywidgets.VBox):

@@ -233,3 +233,12 @@ def test_close_leaves_no_open_child_widget(rid):
     now = live_widgets()
     left = [type(now[k]).__name__ for k in set(now) - before]
     assert left == []
+
+
+def test_explicit_architecture_values_show_as_custom_not_as_the_default_preset(widgets_made):
+    w = RecipeWidget("X-1", N_params=7e9)
+    widgets_made.append(w)
+    assert w.preset == "" and w.params["N_params"] == 7e9
+    w2 = RecipeWidget("X-2", T_eval=7000)  # the context length is not architecture
+    widgets_made.append(w2)
+    assert w2.preset == "meta-llama/Meta-Llama-3-8B"

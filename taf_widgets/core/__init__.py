@@ -21,6 +21,11 @@ from .catalogs import (
 )
 from .errors import InputError
 from .formulas import (
+    CHINCHILLA_RATIO,
+    DELTA_GQA,
+    DELTA_POST_IH,
+    DELTA_SWA,
+    POST_IH_N_PARAMS,
     alpha_opt,
     break_even_volume,
     chi_susceptibility,
@@ -47,6 +52,7 @@ from .params import ARCHITECTURE, Param
 from .recipes import RECIPES, Recipe, RecipeResult, get_recipe, list_recipes, run_recipe, verdict_tone
 
 __all__ = [
+    "CHINCHILLA_RATIO", "DELTA_GQA", "DELTA_POST_IH", "DELTA_SWA", "POST_IH_N_PARAMS",
     "ARCHITECTURE", "InputError", "Param", "RECIPES", "Recipe", "RecipeResult",
     "alpha_opt", "api_model_names", "break_even_volume", "catalog_info", "catalog_revision",
     "chi_susceptibility", "chinchilla_optimal_N", "chinchilla_optimal_tokens",

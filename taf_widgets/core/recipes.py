@@ -372,7 +372,7 @@ def _x1(v: Values) -> Outcome:
                        {"training_cost": cost["USD"]}, be, be_text))
 
     if "error" in be:
-        verdict, reason = "NO", be["error"].capitalize() + "."
+        verdict, reason = "NO", be["error"][0].upper() + be["error"][1:] + "."
         mitigation = f"Stay with the {api_model} API."
     else:
         months = be["Mtok_breakeven"] / monthly
@@ -557,14 +557,18 @@ def _x5(v: Values) -> Outcome:
     notes = ["Throughput and $/Mtok are batch-1, memory-bound decode: one stream at a time."]
     if not candidates:
         verdict = "NO"
-        reason = f"No single GPU in the catalog has ≥ {total_GB:,.0f} GB of memory."
+        reason = f"No single GPU in the catalog has the {total_GB:,.1f} GB of memory needed."
         mitigation = "Split the model with tensor parallelism over several GPUs, or quantize to INT8 (half the memory)."
     else:
         best = candidates[0]
         verdict = "YES"
-        reason = (f"Best GPU: {best['gpu']} at ${best['USD_per_Mtok']:.2f}/Mtok, "
-                  f"{best['users_supported']:.1f}× your daily token target.")
+        reason = (f"Best GPU: {best['gpu']} at ${best['USD_per_Mtok']:.2f}/Mtok; one card decodes "
+                  f"{best['users_supported']:.2f}× your daily token target.")
         mitigation = f"Provision {best['gpu']}; expect about {best['tok_per_sec']:,.0f} tok/s of decode."
+        if best["users_supported"] < 1:
+            notes.append(f"YES means the model fits in memory; one {best['gpu']} covers only "
+                         f"{best['users_supported']:.2f}× of your daily token target (the verdict does not "
+                         "check the target).")
         if get_gpu(best["gpu"])["usd_h"] == 0:
             notes.append(f"{best['gpu']} ranks first because it has no hourly price (a local card): "
                          "$0/Mtok ignores power and purchase cost.")
@@ -645,7 +649,8 @@ def _x19(v: Values) -> Outcome:
         mitigation = "Implement it as an additive 4D attention-mask bias with eager attention."
     elif in_zone:
         verdict = "USE D_f HARD CUTOFF"
-        reason = f"γ is in [0.65, 0.85] but d_horizon < T_train/2: truncating at D_f = {df:,} works."
+        reason = (f"γ is in [0.65, 0.85] but the soft-decay regime is not met (d_horizon < 1.2 × T_train/2): "
+                  f"truncating at D_f = {df:,} works.")
         mitigation = f"Set the cache length to D_f = {df:,}."
     elif regime == "applies":
         verdict = "USE SOFT DECAY (caveat)"
