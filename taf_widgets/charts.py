@@ -35,7 +35,6 @@ def _figure(title: str, marks: list, x_scale, y_scale, x_label: str, y_label: st
         bq.Axis(scale=x_scale, label=x_label, side="bottom", label_offset="35px",
                 tick_format="~s" if isinstance(x_scale, bq.LogScale) else None),
         bq.Axis(scale=y_scale, label=y_label, side="left", label_offset="50px",
-                num_ticks=6 if isinstance(y_scale, bq.LogScale) else None,
                 tick_format=y_format or ("~s" if isinstance(y_scale, bq.LogScale) else None)),
     ]
     return bq.Figure(marks=marks, axes=axes, title=title, fig_margin=dict(_MARGIN),
@@ -51,6 +50,34 @@ def _decades_around(value: float, below: int, above: int, floor: float = 1.0) ->
     """A range of whole decades around ``value``: [10^(⌊log v⌋ − below), 10^(⌈log v⌉ + above)]."""
     exponent = math.log10(max(value, floor))
     return max(10 ** (math.floor(exponent) - below), floor), 10 ** (math.ceil(exponent) + above)
+
+
+def _axis_range(fig: bq.Figure, axis: bq.Axis) -> tuple[float, float] | None:
+    """The smallest and largest positive value drawn on ``axis`` (its scale's min/max if set)."""
+    scale = axis.scale
+    if scale.min is not None and scale.max is not None:
+        return float(scale.min), float(scale.max)
+    dim = "x" if axis.side in ("bottom", "top") else "y"
+    values = [np.asarray(getattr(m, dim), dtype=float).ravel() for m in fig.marks
+              if m.scales.get(dim) is scale and m.visible and getattr(m, dim) is not None]
+    values = [v[np.isfinite(v) & (v > 0)] for v in values]
+    values = [v for v in values if v.size]
+    if not values:
+        return None
+    return float(min(v.min() for v in values)), float(max(v.max() for v in values))
+
+
+def _decade_ticks(span: tuple[float, float] | None) -> list[float] | None:
+    """Ticks at 10^k across ``span``, with 2·10^k and 5·10^k added when it covers few decades."""
+    if span is None:
+        return None
+    lo, hi = math.floor(math.log10(span[0])), math.ceil(math.log10(span[1]))
+    if hi - lo > 12:  # too many decades to label each: every other one
+        return [10.0 ** k for k in range(lo, hi + 1, 2)]
+    ticks = [10.0 ** k for k in range(lo, hi + 1)]
+    if hi - lo <= 2:
+        ticks = sorted(t * m for t in ticks for m in (1, 2, 5))
+    return [t for t in ticks if span[0] / 1.0001 <= t <= span[1] * 1.0001] or ticks
 
 
 def _set(mark: Any, **data: Any) -> None:
@@ -72,7 +99,17 @@ class ChartSet:
     def __init__(self, figures: list[bq.Figure]) -> None:
         self.figures = figures
 
-    def update(self, result: RecipeResult) -> None:  # pragma: no cover - abstract
+    def update(self, result: RecipeResult) -> None:
+        """Redraw every mark from ``result``, then place log-axis ticks on whole decades."""
+        self._draw(result)
+        for fig in self.figures:
+            for axis in fig.axes:
+                if isinstance(axis.scale, bq.LogScale):
+                    ticks = _decade_ticks(_axis_range(fig, axis))
+                    if ticks is not None and (axis.tick_values is None or list(axis.tick_values) != ticks):
+                        axis.tick_values = ticks
+
+    def _draw(self, result: RecipeResult) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def close(self) -> None:
@@ -120,10 +157,10 @@ class LongContextCharts(ChartSet):
         self.kv_curve = bq.Lines(scales=ks, colors=[PURPLE], stroke_width=2)
         self.kv_point = bq.Scatter(scales=ks, colors=[PURPLE], default_size=80)
         kv_fig = _figure("How much KV cache does one request hold?", [self.kv_curve, self.kv_point],
-                         self.kx, self.ky, "context length (tokens)", "KV cache (GB)")
+                         self.kx, self.ky, "context length (tokens)", "KV cache (GB)", y_format="~g")
         super().__init__([gamma_fig, kv_fig])
 
-    def update(self, result: RecipeResult) -> None:
+    def _draw(self, result: RecipeResult) -> None:
         v = result.inputs
         theta, T = v["theta"], v["T_eval"]
         breakdown = result.step(2)["breakdown"]
@@ -168,7 +205,7 @@ class BuildVsBuyCharts(ChartSet):
                       y_format="$~s")
         super().__init__([fig])
 
-    def update(self, result: RecipeResult) -> None:
+    def _draw(self, result: RecipeResult) -> None:
         monthly = result.inputs["monthly_tokens_M"]
         training_usd = result.step(3)["result"]["USD"]
         self_per_Mtok = result.step(4)["result"]["USD_per_Mtok"]
@@ -210,10 +247,11 @@ class BudgetCharts(ChartSet):
         self.vram = bq.Lines(scales=ms, colors=[RED], line_style="dashed", labels=["GPU VRAM"], display_legend=True)
         self.mem_point = bq.Scatter(scales=ms, colors=[PURPLE], default_size=80)
         mem_fig = _figure("Does the training state fit on one GPU?", [self.mem, self.vram, self.mem_point],
-                          self.mx, self.my, "budget (USD)", "memory (GB)", legend_location="top-left")
+                          self.mx, self.my, "budget (USD)", "memory (GB)", legend_location="top-left",
+                          y_format="~g")
         super().__init__([n_fig, mem_fig])
 
-    def update(self, result: RecipeResult) -> None:
+    def _draw(self, result: RecipeResult) -> None:
         v = result.inputs
         info = get_gpu(v["gpu"])
         budget = v["USD_budget"]
@@ -258,7 +296,7 @@ class ServingCharts(ChartSet):
             fig.fig_margin = {**_MARGIN, "bottom": 85}
         super().__init__([cost_fig, mem_fig])
 
-    def update(self, result: RecipeResult) -> None:
+    def _draw(self, result: RecipeResult) -> None:
         weights_GB = result.step(1)["result"]["GB"]
         need_GB = result.step(3)["result"]["GB"]
         names, costs = [], []
@@ -296,10 +334,10 @@ class KVCompressionCharts(ChartSet):
         self.point = bq.Scatter(scales=s, colors=[PURPLE], default_size=80)
         fig = _figure("How big is the KV cache, and where would compression cut it?",
                       [self.curve, self.df, self.dh, self.point], self.x, self.y,
-                      "sequence length (tokens)", "KV cache (GB)", legend_location="top-left")
+                      "sequence length (tokens)", "KV cache (GB)", legend_location="top-left", y_format="~g")
         super().__init__([fig])
 
-    def update(self, result: RecipeResult) -> None:
+    def _draw(self, result: RecipeResult) -> None:
         T = result.inputs["T_eval"]
         per_token_GB = result.step(5)["result"]["GB"] / T
         df = result.step(3)["result"]

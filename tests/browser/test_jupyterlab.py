@@ -59,3 +59,27 @@ def test_all_five_widgets_render_in_jupyterlab_and_answer_a_change(jupyterlab, p
                            arg=[root.element_handle(), revision], timeout=15_000)
     assert json.loads(root.get_attribute("data-result-inputs"))["T_eval"] == 65536
     assert page.log.unexpected() == []
+
+
+@pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
+def test_quickstart_runs_in_jupyterlab_and_its_widget_answers(jupyterlab, page, artifacts, theme):
+    page.set_viewport_size({"width": 1400, "height": 2600})
+    open_and_run(page, jupyterlab, "quickstart.ipynb", 1)
+    # The quickstart's later cells drive the widget from Python (set, preset); wait for all of them.
+    page.wait_for_function("() => !Array.from(document.querySelectorAll('.jp-InputArea-prompt'))"
+                           ".some(p => p.textContent.includes('*'))", timeout=90_000)
+    set_theme(page, theme)
+    root = wait_widget(page)
+    assert root.locator("[data-role=preset]").input_value() == "mistralai/Mistral-7B-v0.1"
+    assert json.loads(root.get_attribute("data-result-inputs"))["T_eval"] == 32000
+    revision = int(root.get_attribute("data-revision"))
+    field = root.locator("[data-param=T_eval]")
+    field.fill("4096")
+    field.press("Enter")
+    page.wait_for_function("([el, r]) => Number(el.dataset.revision) > r",
+                           arg=[root.element_handle(), revision], timeout=15_000)
+    assert json.loads(root.get_attribute("data-result-inputs"))["T_eval"] == 4096
+    unit = page.locator(".taf-recipe-widget").first
+    unit.scroll_into_view_if_needed()
+    unit.screenshot(path=str(artifacts / f"lab-quickstart-{'dark' if 'Dark' in theme else 'light'}.png"))
+    assert page.log.unexpected() == []
