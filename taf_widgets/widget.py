@@ -24,8 +24,8 @@ import ipywidgets
 import traitlets
 
 from .charts import ChartSet, charts_for
-from .core import InputError, catalog_info, get_preset, get_recipe, list_presets, run_recipe
-from .core.params import REQUIRED, Param
+from .core import InputError, catalog_info, get_preset, get_recipe, list_presets, preset_names, run_recipe
+from .core.params import REQUIRED, Param, coerce
 from .core.recipes import resolve_params
 
 __all__ = ["RecipePanel", "RecipeWidget", "DEFAULT_PRESET"]
@@ -56,6 +56,14 @@ def _initial_params(recipe_id: str, preset: str, given: dict) -> dict:
         else:
             values[p.name] = p.example
     return values
+
+
+def _valid(param: Param, value: Any) -> bool:
+    try:
+        coerce(param, value)
+    except InputError:
+        return False
+    return True
 
 
 def _matches_preset(recipe, preset: str, values: dict) -> bool:
@@ -157,11 +165,13 @@ class RecipePanel(anywidget.AnyWidget):
                 self.errors = {"recipe_id": str(exc)}
                 self.stale = True
             return
-        preset = self.preset if recipe.takes_preset and self.preset else (
-            DEFAULT_PRESET if recipe.takes_preset else "")
+        preset = ""
+        if recipe.takes_preset:
+            preset = self.preset if self.preset in preset_names() else DEFAULT_PRESET
         shared = {k: v for k, v in self.params.items() if k in {p.name for p in recipe.params}}
-        # Architecture comes from the preset; shared non-architecture values carry over.
-        keep = {k: v for k, v in shared.items() if not recipe.param(k).preset_key or not preset}
+        # Architecture comes from the preset; shared values that are valid carry over.
+        keep = {k: v for k, v in shared.items()
+                if (not recipe.param(k).preset_key or not preset) and _valid(recipe.param(k), v)}
         values = _initial_params(recipe.id, preset, keep)
         self._updating = True
         try:
@@ -231,7 +241,8 @@ class RecipeWidget(ipywidgets.VBox):
         if rid not in self._chart_sets:
             self._chart_sets[rid] = charts_for(rid)
         charts = self._chart_sets[rid]
-        charts.update(self.panel._result_obj)
+        if self.panel._result_obj.recipe_id == rid:  # else the new recipe has no good result yet
+            charts.update(self.panel._result_obj)
         self._chart_box.children = tuple(charts.figures)
 
     def _on_revision(self, change: dict) -> None:
