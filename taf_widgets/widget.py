@@ -58,6 +58,11 @@ def _initial_params(recipe_id: str, preset: str, given: dict) -> dict:
     return values
 
 
+def _identical(a: dict, b: dict) -> bool:
+    """Equal, and of the same types: ``{"n": True}`` and ``{"n": 1}`` are equal in Python."""
+    return a == b and all(type(a[k]) is type(b[k]) for k in a)
+
+
 def _valid(param: Param, value: Any) -> bool:
     try:
         coerce(param, value)
@@ -131,6 +136,21 @@ class RecipePanel(anywidget.AnyWidget):
         self.observe(self._on_preset, names="preset")
         self.observe(self._on_recipe, names="recipe_id")
 
+    def set_params(self, values: dict) -> None:
+        """Assign ``params`` and rerun, in one message. Unlike a plain assignment this also
+        reruns when the new values are equal but of another type (``True == 1`` in Python,
+        and a boolean is not a valid count)."""
+        with self.hold_sync():
+            if values == self.params and not _identical(values, self.params):
+                self._recompute(dict(values))
+            else:
+                self.params = values
+
+    def _force_params(self, values: dict) -> None:
+        """Store ``values`` and send them, even though Python finds them equal to the old ones."""
+        self._trait_values["params"] = values
+        self.send_state("params")
+
     # ── state transitions ────────────────────────────────────────────────────
 
     def _on_params(self, change: dict) -> None:
@@ -196,6 +216,8 @@ class RecipePanel(anywidget.AnyWidget):
             with self.hold_sync():
                 if values != self.params:
                     self.params = values
+                elif not _identical(values, self.params):
+                    self._force_params(values)  # equal to Python, other types: True == 1
                 if self.preset and not _matches_preset(recipe, self.preset, values):
                     self.preset = ""
                 if isinstance(outcome, InputError):
@@ -262,8 +284,7 @@ class RecipeWidget(ipywidgets.VBox):
 
     def set(self, **params: Any) -> None:
         """Change some parameters at once and rerun: ``w.set(T_eval=65536, has_SWA=True)``."""
-        with self.panel.hold_sync():
-            self.panel.params = {**self.panel.params, **params}
+        self.panel.set_params({**self.panel.params, **params})
 
     def observe(self, handler: Callable, names: Any = traitlets.All, type: str = "change") -> None:
         """Observe traits; the state traits (``params``, ``result``, ``revision``...)
@@ -327,6 +348,9 @@ def _forward(name: str) -> property:
     def setter(self: RecipeWidget, value: Any) -> None:
         if name not in _WRITABLE:
             raise AttributeError(f"{name} is computed; set params, preset or recipe_id instead")
+        if name == "params":
+            self.panel.set_params(value)
+            return
         with self.panel.hold_sync():  # the new value and its outcome in one message
             setattr(self.panel, name, value)
 

@@ -242,3 +242,12 @@ def test_explicit_architecture_values_show_as_custom_not_as_the_default_preset(w
     w2 = RecipeWidget("X-2", T_eval=7000)  # the context length is not architecture
     widgets_made.append(w2)
     assert w2.preset == "meta-llama/Meta-Llama-3-8B"
+
+
+def test_a_boolean_for_a_count_is_an_error_even_though_true_equals_one(widgets_made):
+    w = RecipeWidget("X-5")  # concurrent_users is 1
+    widgets_made.append(w)
+    w.set(concurrent_users=True)
+    assert "concurrent_users" in w.errors and w.stale
+    w.set(concurrent_users=1)
+    assert w.errors == {} and not w.stale and type(w.params["concurrent_users"]) is int
