@@ -16,6 +16,7 @@ Two layers, as in jupyter-scatter's facade over its synced widget:
 
 from __future__ import annotations
 
+import os
 import pathlib
 from typing import Any, Callable
 
@@ -89,10 +90,23 @@ def _spec_for(recipe_id: str) -> dict:
     }
 
 
+def _bundle(name: str) -> str | pathlib.Path:
+    """The built front end. As text, not a path: anywidget ties every instance with a
+    file-based ``_esm`` to the file's change signal, which keeps closed widgets alive. With
+    ``ANYWIDGET_HMR=1`` (development) the path is given, so views reload on rebuild."""
+    path = _STATIC / name
+    if not path.is_file():
+        raise ImportError(f"{path} is missing: build the front end with `npm run build` "
+                          "(`pip install .` runs it)")
+    if os.environ.get("ANYWIDGET_HMR") == "1":
+        return path
+    return path.read_text(encoding="utf-8")
+
+
 class RecipePanel(anywidget.AnyWidget):
     """The synced state of one recipe and its controls, verdict and chain table."""
 
-    _esm = _STATIC / "recipe.js"
+    _esm = _bundle("recipe.js")
 
     recipe_id = traitlets.Unicode("X-2").tag(sync=True)
     """Which recipe runs: "X-1", "X-2", "X-3", "X-5" or "X-19"."""
