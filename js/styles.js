@@ -4,7 +4,7 @@
 // carry their own background and are readable on either theme.
 
 export const CSS = `
-.taf-recipe{
+:is(.taf-recipe,.taf-card,.taf-compare){
 --taf-fg:var(--jp-ui-font-color1,#1f1f1f);
 --taf-fg-muted:var(--jp-ui-font-color2,#5a5a5a);
 --taf-bg:var(--jp-layout-color1,#fff);
@@ -20,8 +20,8 @@ export const CSS = `
 --taf-go:#2e7d32;--taf-caution:#f0b400;--taf-caution-fg:#1f1f1f;--taf-no:#c62828;
 color:var(--taf-fg);background:var(--taf-bg);font-family:var(--taf-font);font-size:var(--taf-size);
 line-height:1.35;display:grid;gap:10px;padding:8px 2px;box-sizing:border-box;max-width:100%;min-width:0}
-body[data-jp-theme-light=false] .taf-recipe{color-scheme:dark}
-.taf-recipe *{box-sizing:border-box}
+body[data-jp-theme-light=false] :is(.taf-recipe,.taf-card,.taf-compare){color-scheme:dark}
+:is(.taf-recipe,.taf-card,.taf-compare) *{box-sizing:border-box}
 .taf-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 10px}
 .taf-title{font-weight:600;font-size:1.15em;margin:0}
 .taf-question{color:var(--taf-fg-muted)}
@@ -34,17 +34,17 @@ body[data-jp-theme-light=false] .taf-recipe{color-scheme:dark}
 .taf-help:empty{display:none}
 .taf-error{color:var(--taf-error);font-size:.9em;font-weight:600}
 .taf-error:empty{display:none}
-.taf-recipe input[type=text],.taf-recipe select{font:inherit;color:var(--taf-fg);background:var(--taf-input-bg);border:1px solid var(--taf-input-border);border-radius:3px;padding:3px 5px;min-width:0;max-width:100%}
-.taf-recipe input[type=text]{flex:1 1 auto;width:100%;font-family:var(--taf-mono)}
-.taf-recipe input[type=text][aria-invalid=true],.taf-recipe select[aria-invalid=true]{border-color:var(--taf-error);outline:1px solid var(--taf-error)}
-.taf-recipe input:focus-visible,.taf-recipe select:focus-visible,.taf-recipe summary:focus-visible{outline:2px solid var(--taf-accent);outline-offset:1px}
+:is(.taf-recipe,.taf-card,.taf-compare) input[type=text],:is(.taf-recipe,.taf-card,.taf-compare) select{font:inherit;color:var(--taf-fg);background:var(--taf-input-bg);border:1px solid var(--taf-input-border);border-radius:3px;padding:3px 5px;min-width:0;max-width:100%}
+:is(.taf-recipe,.taf-card,.taf-compare) input[type=text]{flex:1 1 auto;width:100%;font-family:var(--taf-mono)}
+:is(.taf-recipe,.taf-card,.taf-compare) input[type=text][aria-invalid=true],:is(.taf-recipe,.taf-card,.taf-compare) select[aria-invalid=true]{border-color:var(--taf-error);outline:1px solid var(--taf-error)}
+:is(.taf-recipe,.taf-card,.taf-compare) input:focus-visible,:is(.taf-recipe,.taf-card,.taf-compare) select:focus-visible,:is(.taf-recipe,.taf-card,.taf-compare) summary:focus-visible{outline:2px solid var(--taf-accent);outline-offset:1px}
 .taf-slider{width:100%;margin:2px 0;accent-color:var(--taf-accent)}
 .taf-slider.taf-empty{opacity:.45}
-.taf-recipe input[type=checkbox]{accent-color:var(--taf-accent);margin:0}
+:is(.taf-recipe,.taf-card,.taf-compare) input[type=checkbox]{accent-color:var(--taf-accent);margin:0}
 .taf-general-error{color:var(--taf-error);font-weight:600}
 .taf-general-error:empty{display:none}
 .taf-stale-marker{justify-self:start;padding:2px 8px;border-radius:3px;border:1px dashed var(--taf-error);color:var(--taf-error);font-weight:600}
-.taf-recipe[data-stale=true] .taf-result{opacity:.5;filter:grayscale(.6)}
+:is(.taf-recipe,.taf-compare)[data-stale=true] .taf-result{opacity:.5;filter:grayscale(.6)}
 .taf-result{display:grid;gap:8px;min-width:0;transition:opacity .15s}
 .taf-verdict{border:1px solid var(--taf-border);border-left:6px solid var(--taf-tone,var(--taf-border));border-radius:4px;padding:6px 10px;display:grid;gap:3px}
 .taf-tone-go{--taf-tone:var(--taf-go)}.taf-tone-caution{--taf-tone:var(--taf-caution)}.taf-tone-no{--taf-tone:var(--taf-no)}
@@ -68,4 +68,16 @@ body[data-jp-theme-light=false] .taf-recipe{color-scheme:dark}
 .taf-kv{margin:2px 0 0;padding:0;list-style:none;font-family:var(--taf-mono);white-space:nowrap}
 .taf-kv-title{color:var(--taf-fg-muted);font-style:italic;margin-top:3px}
 .taf-foot{color:var(--taf-fg-muted);font-size:.85em}
+.taf-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,260px),1fr));gap:10px;align-items:start}
+.taf-cardbox{border:1px solid var(--taf-border);border-top:6px solid var(--taf-tone,var(--taf-border));border-radius:4px;padding:6px 10px;background:var(--taf-bg)}
+.taf-cardbox[open]{grid-column:1/-1}
+.taf-cardbox>summary{cursor:pointer;display:grid;gap:4px;list-style:none}
+.taf-cardbox>summary::-webkit-details-marker{display:none}
+.taf-cardhead{display:flex;flex-wrap:wrap;gap:6px;align-items:baseline}
+.taf-headline{font-size:1.25em;font-weight:700;font-family:var(--taf-mono)}
+:is(.taf-card,.taf-compare) dl.taf-keys{margin:0;padding:0;list-style:none;display:grid;grid-template-columns:auto 1fr;gap:2px 10px;font-size:.95em}
+:is(.taf-card,.taf-compare) .taf-keys dt{grid-column:1;color:var(--taf-fg-muted);white-space:nowrap;float:none;margin:0;font-weight:400}:is(.taf-card,.taf-compare) .taf-keys dd{grid-column:2;margin:0;font-family:var(--taf-mono);float:none}
+.taf-columns{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,220px),1fr));gap:10px}
+.taf-column{border:1px solid var(--taf-border);border-top:6px solid var(--taf-tone,var(--taf-border));border-radius:4px;padding:6px 10px;display:grid;gap:6px;align-content:start}
+.taf-model{font-weight:700;overflow-wrap:anywhere}
 `;

@@ -16,7 +16,12 @@ try:
 except _metadata.PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
-_WIDGETS = {"RecipeWidget": "taf_widgets.widget", "RecipePanel": "taf_widgets.widget"}
+_WIDGETS = {
+    "RecipeWidget": "taf_widgets.widget",
+    "RecipePanel": "taf_widgets.widget",
+    "CompareWidget": "taf_widgets.compare",
+    "ModelCard": "taf_widgets.card",
+}
 
 __all__ = ["__version__", *_WIDGETS]
 

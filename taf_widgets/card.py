@@ -1,0 +1,109 @@
+"""ModelCard: every recipe that applies to one model, as a grid of verdicts.
+
+``ModelCard("meta-llama/Meta-Llama-3-8B")`` runs X-2, X-19, X-5 and X-1 (the recipes
+that take a model; X-3 sizes a model from a budget, so it does not) on the model's
+architecture and shows one badge per recipe with its headline number; each badge
+opens its chain. ``T_eval`` (the context length used by X-2, X-19 and X-5) is a
+synced trait: set it from Python and the card recomputes.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import anywidget
+import traitlets
+
+from .core import ARCHITECTURE, InputError, RECIPES, get_preset, run_recipe
+from .core.recipes import to_jsonable
+from .core.summary import key_numbers
+from .widget import _bundle
+
+__all__ = ["ModelCard", "model_params"]
+
+CARD_RECIPES = ("X-2", "X-19", "X-5", "X-1")
+
+
+def model_params(model: str | dict | Any) -> tuple[str, dict, list[str]]:
+    """(name, architecture parameters, notes) of a preset name, a parameter dict, or a
+    Hugging Face ``config.json`` (a path, a folder holding one, or its dict)."""
+    if isinstance(model, str) and model in RECIPES:
+        raise InputError("model", model, "must be a model (preset name, parameters or config.json), not a recipe")
+    if isinstance(model, str):
+        try:
+            return model, get_preset(model), []
+        except InputError as exc:
+            if not os.path.exists(model):  # neither a preset nor a config.json on disk
+                raise InputError("preset", model, exc.allowed + "; or give the path of a config.json") from None
+    if isinstance(model, dict) and set(model) <= set(ARCHITECTURE):
+        missing = [k for k in ARCHITECTURE if k not in model and k != "has_SWA"]
+        if missing:
+            raise InputError(missing[0], None, "is required to describe a model: " + ARCHITECTURE[missing[0]].allowed())
+        return "custom model", {"has_SWA": False, **model}, []
+    from .core.hfconfig import preset_from_config
+
+    derived = preset_from_config(model)
+    return derived.name, dict(derived.params), list(derived.notes)
+
+
+class ModelCard(anywidget.AnyWidget):
+    """One model across every recipe that applies to it: verdict badges that open their chains."""
+
+    _esm = _bundle("card.js")
+
+    model = traitlets.Unicode("").tag(sync=True)
+    """The model's name (a preset id, or the name a config.json gives)."""
+
+    params = traitlets.Dict().tag(sync=True)
+    """The model's architecture parameters."""
+
+    T_eval = traitlets.Int(8192).tag(sync=True)
+    """Context length, in tokens, for the recipes that read one (X-2, X-19, X-5)."""
+
+    cards = traitlets.List().tag(sync=True)
+    """One entry per recipe: recipe_id, recipe_name, question, verdict, tone, reason,
+    mitigation, notes, key (key numbers, headline first) and chain; or error."""
+
+    notes = traitlets.List().tag(sync=True)
+    """Notes on how the model's parameters were derived (e.g. from a config.json)."""
+
+    revision = traitlets.Int(0).tag(sync=True)
+    """Goes up by one with every recomputation."""
+
+    def __init__(self, model: str | dict | Any, T_eval: int | None = None) -> None:
+        name, params, notes = model_params(model)
+        super().__init__(model=name, params=params, notes=notes,
+                         T_eval=int(T_eval if T_eval is not None else params["T_train"]))
+        self._recompute()
+        self.observe(lambda change: self._recompute(), names=["T_eval", "params"])
+
+    def _recompute(self) -> None:
+        cards = []
+        for rid in CARD_RECIPES:
+            recipe = RECIPES[rid]
+            values = {p.name: self.params[p.preset_key] for p in recipe.params
+                      if p.preset_key and p.preset_key in self.params}
+            if any(p.name == "T_eval" for p in recipe.params):
+                values["T_eval"] = self.T_eval
+            try:
+                result = run_recipe(rid, **values)
+            except InputError as exc:
+                cards.append({"recipe_id": rid, "recipe_name": recipe.name, "question": recipe.question,
+                              "error": str(exc)})
+                continue
+            data = result.to_dict()
+            cards.append({**{k: data[k] for k in ("recipe_id", "recipe_name", "verdict", "tone", "reason",
+                                                  "mitigation", "notes", "chain", "inputs")},
+                          "question": recipe.question, "key": to_jsonable(key_numbers(result))})
+        with self.hold_sync():
+            self.cards = cards
+            self.revision += 1
+
+    def close(self) -> None:
+        """Close the card and its layout."""
+        self.layout.close()
+        super().close()
+
+    def __repr__(self) -> str:
+        return f"ModelCard({self.model!r}, T_eval={self.T_eval})"
