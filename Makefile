@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8866
 PYTEST_ARGS ?=
 
-.PHONY: setup dashboard test test-fast test-js bench build clean
+.PHONY: setup dashboard test test-fast test-min-deps bench build clean
 
 setup:
 	VENV=$(VENV) bash scripts/setup.sh
@@ -15,10 +15,15 @@ dashboard: setup
 	$(VENV)/bin/voila examples/dashboard.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) \
 		--MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
 
-## The whole test suite: Python, JS helpers, notebooks and the real-browser tests.
+## The whole test suite: Python, JS helpers, notebooks, the real-browser tests, and the
+## widget tests again against the lowest dependency versions pyproject.toml allows.
 test: setup
 	PYTHON=$(PY) npm test
 	$(PY) -m pytest $(PYTEST_ARGS)
+	bash scripts/test-min-deps.sh
+
+test-min-deps:
+	bash scripts/test-min-deps.sh
 
 ## Only the fast tests (no browser, no notebooks).
 test-fast: setup
@@ -32,4 +37,4 @@ build:
 	$(PY) -m build
 
 clean:
-	rm -rf $(VENV) node_modules taf_widgets/static dist build test-artifacts
+	rm -rf $(VENV) .venv-min node_modules taf_widgets/static dist build test-artifacts
