@@ -73,8 +73,26 @@ const EVENTS = [
   "change:preset",
   "change:_spec",
   "change:recipe_id",
+  "change:config_notes",
 ];
 const TONES = ["go", "caution", "no"];
+const MAX_CONFIG_BYTES = 1_000_000;
+/** @type {Array<[string, string]>} */
+const EXPORTS = [["md", "Markdown"], ["json", "JSON"], ["html", "HTML report"], ["code", "Copy as code"]];
+/** @type {Record<string, string>} */
+const MIME = { md: "text/markdown", json: "application/json", html: "text/html" };
+
+/** Offer ``text`` as a file download. */
+function download(/** @type {string} */ text, /** @type {string} */ filename, /** @type {string} */ mime) {
+  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
 
 let viewCount = 0;
 
@@ -113,6 +131,53 @@ function render({ model, el }) {
     tbody,
   );
   const resultBox = h("div", { class: "taf-result" }, verdict, h("div", { class: "taf-table-wrap" }, table));
+
+  const configError = h("div", { class: "taf-error", "data-error-for": "config", "aria-live": "polite" });
+  /** @type {HTMLElement | null} */
+  let configNotes = null;
+  let localConfigError = "";
+  const exportStatus = h("span", { class: "taf-help", "data-role": "export-status", "aria-live": "polite" });
+
+  /** Read a config.json chosen in the page and send its text to the kernel, which derives the preset. */
+  async function loadConfig(/** @type {HTMLInputElement} */ input) {
+    const chosen = input.files && input.files[0];
+    if (!chosen) return;
+    if (chosen.size > MAX_CONFIG_BYTES) {
+      localConfigError = `config: ${chosen.name} is ${chosen.size} bytes; a config.json is at most ${MAX_CONFIG_BYTES} bytes`;
+      configError.textContent = localConfigError;
+      input.value = "";
+      return;
+    }
+    localConfigError = "";
+    const text = await chosen.text();
+    if (!destroyed) model.send({ type: "config", filename: chosen.name, text });
+    input.value = "";
+  }
+
+  /** Ask the kernel for an export; the answer arrives as a custom message. */
+  function requestExport(/** @type {string} */ format) {
+    exportStatus.textContent = "preparing…";
+    model.send({ type: "export", format });
+  }
+
+  /** @param {any} message */
+  function onMessage(message) {
+    if (!message || message.type !== "export" || destroyed) return;
+    if (message.error) {
+      exportStatus.textContent = String(message.error);
+      return;
+    }
+    const text = String(message.text ?? "");
+    if (message.format === "code") {
+      const done = () => { exportStatus.textContent = "code copied to the clipboard"; };
+      const fallback = () => { download(text, String(message.filename), "text/x-python"); exportStatus.textContent = "code downloaded"; };
+      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, fallback);
+      else fallback();
+      return;
+    }
+    download(text, String(message.filename), MIME[message.format] || "text/plain");
+    exportStatus.textContent = `${message.filename} downloaded`;
+  }
 
   /** Send one edited value: a whole new params object, as the contract asks. */
   const send = (/** @type {string} */ name, /** @type {unknown} */ value) => {
@@ -161,6 +226,12 @@ function render({ model, el }) {
         { signal },
       );
       presetError = h("div", { class: "taf-error", "data-error-for": "preset", "aria-live": "polite" });
+      const fileId = `${prefix}-config`;
+      const file = /** @type {HTMLInputElement} */ (
+        h("input", { type: "file", id: fileId, accept: ".json,application/json", "data-role": "config-file", class: "taf-file" })
+      );
+      file.addEventListener("change", () => loadConfig(file), { signal });
+      configNotes = h("ul", { class: "taf-notes", "data-role": "config-notes" });
       fields.appendChild(
         h(
           "div",
@@ -169,6 +240,10 @@ function render({ model, el }) {
           select,
           h("div", { class: "taf-help", id: `${id}-help` }, "Fills the model's architecture parameters."),
           presetError,
+          h("label", { for: fileId, class: "taf-help" }, "Or load a model's config.json:"),
+          file,
+          configError,
+          configNotes,
         ),
       );
       presetSelect = select;
@@ -190,7 +265,14 @@ function render({ model, el }) {
       h("div", { class: "taf-title", role: "heading", "aria-level": 3 }, `${recipe.id || ""} · ${recipe.name || ""}`),
       h("div", { class: "taf-question" }, recipe.question || recipe.description || ""),
     );
-    const foot = h("div", { class: "taf-foot" }, spec && spec.as_of ? `Catalog: ${spec.as_of}.` : "");
+    const exportBar = h("div", { class: "taf-exports", role: "group", "aria-label": "export" },
+      ...EXPORTS.map(([format, label]) => {
+        const button = h("button", { type: "button", class: "taf-button", "data-export": format }, label);
+        button.addEventListener("click", () => requestExport(format), { signal });
+        return button;
+      }),
+      exportStatus);
+    const foot = h("div", { class: "taf-foot" }, exportBar, spec && spec.as_of ? `Catalog: ${spec.as_of}.` : "");
     root.replaceChildren(head, fields, generalError, staleMarker, resultBox, foot);
   }
 
@@ -238,9 +320,12 @@ function render({ model, el }) {
     const general = [];
     for (const [name, control] of controls) control.setError(errors[name] ? String(errors[name]) : "");
     if (presetError) presetError.textContent = errors.preset ? String(errors.preset) : "";
+    // The kernel's verdict on the last file, else the page's own (a file too large to send).
+    configError.textContent = errors.config ? String(errors.config) : localConfigError;
+    if (configNotes) configNotes.replaceChildren(...(model.get("config_notes") || []).map((/** @type {string} */ n) => h("li", {}, String(n))));
     if (presetSelect) presetSelect.setAttribute("aria-invalid", errors.preset ? "true" : "false");
     for (const [name, message] of Object.entries(errors)) {
-      if (controls.has(name) || (name === "preset" && presetError)) continue;
+      if (controls.has(name) || (name === "preset" && presetError) || (name === "config" && configNotes)) continue;
       const text = String(message);
       general.push(h("div", {}, text.startsWith(`${name}:`) ? text : `${name}: ${text}`));
     }
@@ -261,12 +346,14 @@ function render({ model, el }) {
   }
 
   for (const event of EVENTS) model.on(event, schedule);
+  model.on("msg:custom", onMessage);
   update();
 
   return () => {
     if (destroyed) return;
     destroyed = true;
     for (const event of EVENTS) model.off(event, schedule);
+    model.off("msg:custom", onMessage);
     for (const control of controls.values()) control.cancel();
     domListeners.abort();
     root.remove();

@@ -80,4 +80,9 @@ body[data-jp-theme-light=false] :is(.taf-recipe,.taf-card,.taf-compare){color-sc
 .taf-columns{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,220px),1fr));gap:10px}
 .taf-column{border:1px solid var(--taf-border);border-top:6px solid var(--taf-tone,var(--taf-border));border-radius:4px;padding:6px 10px;display:grid;gap:6px;align-content:start}
 .taf-model{font-weight:700;overflow-wrap:anywhere}
+.taf-exports{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin-bottom:4px}
+.taf-button{font:inherit;color:var(--taf-fg);background:var(--taf-bg-alt);border:1px solid var(--taf-input-border);border-radius:3px;padding:2px 8px;cursor:pointer}
+.taf-button:hover{border-color:var(--taf-accent)}
+.taf-button:focus-visible{outline:2px solid var(--taf-accent);outline-offset:1px}
+.taf-file{font-size:.88em;max-width:100%}
 `;

@@ -37,6 +37,8 @@ _STATIC = pathlib.Path(__file__).parent / "static"
 
 STATE_TRAITS = ("recipe_id", "preset", "params", "result", "errors", "stale", "revision")
 
+MAX_CONFIG_CHARS = 1_000_000  # a real config.json is a few kB
+
 
 def _initial_params(recipe_id: str, preset: str, given: dict) -> dict:
     """Every declared parameter with a value: given, else from the preset, else the
@@ -57,6 +59,21 @@ def _initial_params(recipe_id: str, preset: str, given: dict) -> dict:
         else:
             values[p.name] = p.example
     return values
+
+
+def _download_config(model_id: str) -> str:
+    """The path of a model's config.json fetched with huggingface_hub (optional)."""
+    try:
+        from huggingface_hub import hf_hub_download
+    except ImportError:
+        raise InputError("config", model_id, "is not a file; fetching a model id needs the optional "
+                         "huggingface_hub package (pip install huggingface_hub) and a network, or pass "
+                         "the path of a downloaded config.json") from None
+    try:
+        return hf_hub_download(model_id, "config.json")
+    except Exception as exc:  # network, authentication or a missing repository
+        raise InputError("config", model_id, f"could not be fetched ({type(exc).__name__}: "
+                         f"{str(exc)[:200]}); pass the path of a downloaded config.json") from None
 
 
 def _identical(a: dict, b: dict) -> bool:
@@ -132,6 +149,9 @@ class RecipePanel(anywidget.AnyWidget):
     _spec = traitlets.Dict().tag(sync=True)
     """The recipe's parameter declarations and the preset list, for drawing controls."""
 
+    config_notes = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    """How the last loaded config.json became a preset (assumptions a reader would not guess)."""
+
     def __init__(self, recipe_id: str = "X-2", preset: str | None = None, **params: Any) -> None:
         recipe = get_recipe(recipe_id)
         if preset is None:
@@ -149,6 +169,65 @@ class RecipePanel(anywidget.AnyWidget):
         self.observe(self._on_params, names="params")
         self.observe(self._on_preset, names="preset")
         self.observe(self._on_recipe, names="recipe_id")
+        self.on_msg(self._on_message)
+
+    # ── requests from the page (custom messages: each wants an answer) ───────
+
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "config":
+            self.load_config_text(content.get("text"), str(content.get("filename") or "config.json"))
+        elif content.get("type") == "export":
+            fmt = content.get("format")
+            try:
+                text, filename = self.export(fmt)
+            except InputError as exc:
+                self.send({"type": "export", "format": str(fmt), "error": str(exc)})
+                return
+            self.send({"type": "export", "format": fmt, "text": text, "filename": filename})
+
+    def export(self, fmt: str) -> tuple[str, str]:
+        """The shown result as ("md", "json", "html" or "code") text, with a file name."""
+        from .core.export import export, to_code
+
+        text = to_code(self._result_obj) if fmt == "code" else export(self._result_obj, fmt)
+        stem = f"taf-{self._result_obj.recipe_id}"
+        return text, f"{stem}.{ {'code': 'py'}.get(fmt, fmt) }"
+
+    def load_config_text(self, text: Any, filename: str = "config.json") -> str | None:
+        """Read a config.json's text (as the page's file picker sends it), add its model as a
+        preset and switch to it. A bad file is reported under ``errors["config"]``."""
+        from .core.hfconfig import parse_json_object
+
+        try:
+            if not isinstance(text, str) or len(text) > MAX_CONFIG_CHARS:
+                raise InputError("config", filename, f"must be a JSON text of at most {MAX_CONFIG_CHARS:,} characters")
+            return self.load_config(parse_json_object(text, "config", filename), name_hint=filename)
+        except InputError as exc:
+            with self.hold_sync():
+                self.errors = {**self.errors, "config": str(exc)}
+                self.stale = True
+            return None
+
+    def load_config(self, config: Any, name_hint: str = "config.json") -> str:
+        """Add the model of a Hugging Face config.json (path, folder or dict) as a preset and
+        switch to it; returns the preset's name. Raises InputError for a bad config."""
+        from .core.hfconfig import preset_from_config
+
+        derived = preset_from_config(config)
+        name = derived.register(derived.name or f"{derived.family} from {name_hint}")
+        self.config_notes = list(derived.notes)
+        self._updating = True
+        try:
+            self._spec = _spec_for(self.recipe_id)
+        finally:
+            self._updating = False
+        if self.preset == name:
+            self._on_preset({"new": name})
+        else:
+            self.preset = name
+        return name
 
     def set_params(self, values: dict) -> None:
         """Assign ``params`` and rerun, in one message. Unlike a plain assignment this also
@@ -293,6 +372,28 @@ class RecipeWidget(ipywidgets.VBox):
     def charts(self) -> list:
         """The bqplot ``Figure`` objects of the current recipe (updated in place)."""
         return list(self._chart_sets[self.panel.recipe_id].figures)
+
+    @classmethod
+    def from_config(cls, config: Any, recipe_id: str = "X-2", **params: Any) -> "RecipeWidget":
+        """A widget on the model of a Hugging Face ``config.json``: a path, a folder holding
+        one, its dict, or (with ``huggingface_hub`` installed and a network) a model id."""
+        from .core.hfconfig import preset_from_config
+
+        if isinstance(config, str) and not os.path.exists(config) and "/" in config:
+            config = _download_config(config)
+        derived = preset_from_config(config)
+        name = derived.register(derived.name or "config.json")
+        widget = cls(recipe_id, preset=name, **params)
+        widget.panel.config_notes = list(derived.notes)
+        return widget
+
+    def load_config(self, config: Any) -> str:
+        """Add the model of a config.json as a preset and switch to it (see RecipePanel)."""
+        return self.panel.load_config(config)
+
+    def export(self, fmt: str) -> str:
+        """The shown result as "md", "json", "html" (a standalone report) or "code"."""
+        return self.panel.export(fmt)[0]
 
     # ── the public state, forwarded to the panel ─────────────────────────────
 
