@@ -6,6 +6,7 @@ of widgets. GB means 10^9 bytes throughout.
 
 from .catalogs import (
     api_model_names,
+    catalog_files,
     catalog_info,
     catalog_revision,
     get_api_price,
@@ -13,6 +14,7 @@ from .catalogs import (
     get_preset,
     gpu_names,
     list_presets,
+    load_catalog,
     preset_names,
     register_api_model,
     register_gpu,
@@ -20,6 +22,7 @@ from .catalogs import (
     row_origin,
 )
 from .errors import InputError
+from .export import to_code, to_html, to_json, to_markdown
 from .formulas import (
     CHINCHILLA_RATIO,
     DELTA_GQA,
@@ -48,8 +51,10 @@ from .formulas import (
     training_flops,
     training_memory_16N,
 )
+from .hfconfig import SUPPORTED_FAMILIES, ConfigPreset, preset_from_config
 from .params import ARCHITECTURE, Param
 from .recipes import RECIPES, Recipe, RecipeResult, get_recipe, list_recipes, run_recipe, verdict_tone
+from .sweep import SweepRows, sweep
 
 __all__ = [
     "CHINCHILLA_RATIO", "DELTA_GQA", "DELTA_POST_IH", "DELTA_SWA", "POST_IH_N_PARAMS",
@@ -63,4 +68,7 @@ __all__ = [
     "p_hallucinate", "preset_names", "register_api_model", "register_gpu", "register_preset",
     "row_origin", "run_recipe", "theta_design", "training_flops", "training_memory_16N",
     "verdict_tone",
+    # exports, sweeps, config.json presets and catalog files
+    "ConfigPreset", "SUPPORTED_FAMILIES", "SweepRows", "catalog_files", "load_catalog", "preset_from_config",
+    "sweep", "to_code", "to_html", "to_json", "to_markdown",
 ]

@@ -8,8 +8,10 @@ any input. Names are data: any non-empty text, always shown literally.
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,8 @@ __all__ = [
     "catalog_revision",
     "row_origin",
     "choice_names",
+    "load_catalog",
+    "catalog_files",
 ]
 
 _DATA = Path(__file__).with_name("data")
@@ -49,6 +53,7 @@ _GPUS: dict[str, dict] = dict(_gpu_file["rows"])
 _API: dict[str, dict] = dict(_api_file["rows"])
 _PRESETS: dict[str, dict] = dict(_preset_file["rows"])
 _ORIGIN: dict[tuple[str, str], str] = {}
+_FILES: dict[str, dict] = {}
 _revision = 0
 
 
@@ -234,3 +239,172 @@ def register_preset(name: str, origin: str = "registered", **params: Any) -> dic
                          f"must be <= n_attention_heads ({row['n_attention_heads']})")
     _register("presets", _PRESETS, name, row, origin)
     return dict(row)
+
+
+# ── custom catalog files ─────────────────────────────────────────────────────
+
+MAX_CATALOG_BYTES = 4_000_000
+MAX_CATALOG_ROWS = 10_000
+_GPU_KEYS = ("flops", "vram_GB", "bw_GB_s", "usd_h", "tdp")
+_API_KEYS = ("input", "output")
+_SECTIONS = ("gpus", "api_prices", "presets")
+
+
+def load_catalog(path: str | os.PathLike) -> dict:
+    """Load GPUs, API prices and presets from a JSON or TOML file, over the current rows.
+
+    The file has optional sections ``gpus``, ``api_prices`` and ``presets``, each
+    mapping a row's name to its fields (the keyword arguments of :func:`register_gpu`,
+    :func:`register_api_model` and :func:`register_preset`), and an optional ``as_of``
+    text. Every row is validated like any input; one bad row rejects the whole file
+    (nothing is registered) with an :class:`InputError` naming ``section[name].field``.
+    Each row's origin (:func:`row_origin`) becomes the file's name.
+
+    TOML needs Python 3.11 (``tomllib``) or the ``tomli`` package; JSON works everywhere.
+    Returns ``{"file", "path", "as_of", "added": {section: [names]}, "replaced": {...}}``.
+    """
+    if not isinstance(path, (str, os.PathLike)) or (isinstance(path, str) and not path.strip()):
+        raise InputError("path", path, "must be the path of a .json or .toml catalog file")
+    file = Path(path)
+    suffix = file.suffix.lower()
+    if suffix not in (".json", ".toml"):
+        raise InputError("path", str(file), "must end in .json or .toml")
+    try:
+        size = file.stat().st_size
+        if not file.is_file():
+            raise InputError("path", str(file), "must be a file")
+        if size > MAX_CATALOG_BYTES:
+            raise InputError("path", str(file), f"is {size:,} bytes; at most {MAX_CATALOG_BYTES:,} are read")
+        text = file.read_bytes().decode("utf-8-sig")
+    except InputError:
+        raise
+    except UnicodeDecodeError:
+        raise InputError("path", str(file), "is not UTF-8 text") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        raise InputError("path", str(file), f"cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+    data = _parse_toml(text, str(file)) if suffix == ".toml" else _parse_json(text, str(file))
+    return _load_rows(data, file)
+
+
+def _parse_json(text: str, where: str) -> dict:
+    from .hfconfig import parse_json_object
+
+    return parse_json_object(text, "path", where)
+
+
+def _toml_module(where: str) -> Any:
+    """tomllib (Python 3.11+), else the tomli package, else an error that says JSON works."""
+    try:
+        import tomllib
+
+        return tomllib
+    except ImportError:
+        pass
+    try:
+        import tomli
+
+        return tomli
+    except ImportError:
+        raise InputError("path", where, "is TOML, which needs Python 3.11 or the 'tomli' package "
+                                        "(pip install tomli); a .json catalog works on any Python") from None
+
+
+def _parse_toml(text: str, where: str) -> dict:
+    toml = _toml_module(where)
+    try:
+        return toml.loads(text)
+    except RecursionError:
+        raise InputError("path", where, "is not usable TOML: nested too deeply") from None
+    except ValueError as exc:  # TOMLDecodeError is a ValueError
+        raise InputError("path", where, f"is not valid TOML: {str(exc)[:200]}") from None
+
+
+def _load_rows(data: dict, file: Path) -> dict:
+    origin = file.name
+    unknown = [k for k in data if k not in (*_SECTIONS, "as_of")]
+    if unknown:
+        raise InputError(str(unknown[0])[:100], _brief(data[unknown[0]]), "is not a catalog section; known: "
+                         "as_of, " + ", ".join(_SECTIONS) + f" (in {origin})")
+    if not any(k in data for k in _SECTIONS):
+        raise InputError("path", str(file), "holds none of the sections " + ", ".join(_SECTIONS))
+    as_of = data.get("as_of")
+    if isinstance(as_of, (datetime.date, datetime.datetime)):
+        as_of = as_of.isoformat()
+    if as_of is not None and (not isinstance(as_of, str) or len(as_of) > 200):
+        raise InputError("as_of", as_of, f"must be a text of at most 200 characters (in {origin})")
+
+    saved = (dict(_GPUS), dict(_API), dict(_PRESETS), dict(_ORIGIN), _revision)
+    added: dict[str, list[str]] = {s: [] for s in _SECTIONS}
+    replaced: dict[str, list[str]] = {s: [] for s in _SECTIONS}
+    try:
+        for section in _SECTIONS:
+            if section not in data:
+                continue
+            rows = data[section]
+            if not isinstance(rows, dict):
+                raise InputError(section, _brief(rows), f"must map row names to their fields (in {origin})")
+            if len(rows) > MAX_CATALOG_ROWS:
+                raise InputError(section, f"{len(rows):,} rows", f"must have at most {MAX_CATALOG_ROWS:,} rows")
+            table = {"gpus": _GPUS, "api_prices": _API, "presets": _PRESETS}[section]
+            for name, row in rows.items():
+                existed = isinstance(name, str) and name in table
+                _load_row(section, name, row, origin)
+                (replaced if existed else added)[section].append(name)
+    except BaseException:
+        _restore(saved)
+        raise
+    _FILES[origin] = {"file": origin, "path": str(file), "as_of": as_of,
+                      "rows": {s: added[s] + replaced[s] for s in _SECTIONS}}
+    return {"file": origin, "path": str(file), "as_of": as_of, "added": added, "replaced": replaced}
+
+
+def _load_row(section: str, name: Any, row: Any, origin: str) -> None:
+    where = f"{section}[{name!r}]" if isinstance(name, str) and len(name) <= 200 else section
+    if not isinstance(row, dict):
+        raise InputError(where, _brief(row), f"must be a table of fields (in {origin})")
+    keys = {"gpus": _GPU_KEYS, "api_prices": _API_KEYS, "presets": tuple(ARCHITECTURE)}[section]
+    for key in row:
+        if key not in keys:
+            raise InputError(f"{where}.{str(key)[:100]}", _brief(row[key]), "is not a field of this section; "
+                             "known: " + ", ".join(keys) + f" (in {origin})")
+    try:
+        if section == "gpus":
+            missing = [k for k in _GPU_KEYS[:4] if k not in row]
+            if missing:
+                raise InputError(missing[0], None, "is required: " + ", ".join(_GPU_KEYS[:4])
+                                 + " are required, tdp is optional")
+            register_gpu(name, origin=origin, **row)
+        elif section == "api_prices":
+            missing = [k for k in _API_KEYS if k not in row]
+            if missing:
+                raise InputError(missing[0], None, "is required: input and output, USD per million tokens")
+            register_api_model(name, origin=origin, **row)
+        else:
+            register_preset(name, origin=origin, **row)
+    except InputError as exc:
+        field = where if exc.field == "name" else f"{where}.{exc.field}"
+        raise InputError(field, exc.value, f"{exc.allowed} (in {origin})") from None
+
+
+def _brief(value: Any) -> Any:
+    """A value short enough for a one-line message (tables and lists are described, not shown)."""
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str) and len(value) > 80:
+        return value[:40] + f"... ({len(value):,} characters)"
+    return value
+
+
+def _restore(saved: tuple) -> None:
+    global _revision
+    for table, copy in zip((_GPUS, _API, _PRESETS, _ORIGIN), saved[:4]):
+        table.clear()
+        table.update(copy)
+    _revision = saved[4]
+
+
+def catalog_files() -> list[dict]:
+    """The catalog files loaded so far: file (the origin its rows show), path, as_of, rows."""
+    return [{**info, "rows": {k: list(v) for k, v in info["rows"].items()}} for info in _FILES.values()]

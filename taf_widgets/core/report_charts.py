@@ -1,0 +1,488 @@
+"""The charts of a static report, as inline SVG drawn in pure Python (no JS, no files).
+
+:func:`chart_specs` computes, from a result, the same curves the widget's bqplot
+charts draw (``taf_widgets/charts.py``): X-2 γ against context length with γ = 0 and
+γ = 1, d_horizon, L_NIAH and the operating point, plus KV cache against length;
+X-1 cumulative cost of the API against a custom model with the break-even point;
+X-3 Chinchilla-optimal N against budget (and 16N memory against VRAM); X-5 $/Mtok
+of every GPU that fits with the best highlighted (and VRAM against memory needed);
+X-19 KV cache against length with D_f and d_horizon. :func:`render_svg` draws a
+spec; every text taken from data is escaped.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from . import formulas as F
+from .catalogs import get_gpu, gpu_names
+from .formatting import format_number
+from .recipes import RecipeResult
+
+__all__ = ["ChartSpec", "Series", "chart_specs", "render_svg", "POINTS"]
+
+POINTS = 96
+BLUE, GREY, RED, GREEN, ORANGE, PURPLE = "#1f77b4", "#8c8c8c", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd"
+_DASHES = {"dashed": "6 4", "dash_dotted": "8 3 2 3", None: None}
+
+
+@dataclass
+class Series:
+    """One mark: ``line`` (x, y), ``vline`` (x[0]), ``hline`` (y[0]), ``point`` (x[0], y[0])
+    or ``bars`` (x names, y values, one colour each in ``colors``)."""
+
+    kind: str
+    x: list
+    y: list
+    color: str = BLUE
+    label: str | None = None
+    style: str | None = None
+    colors: list[str] | None = None
+    tooltip: str | None = None
+    legend: bool = True
+    value_unit: str | None = None  # bars: write each value above its bar in this unit
+
+
+@dataclass
+class ChartSpec:
+    """A chart as data: what the widget's bqplot figure shows, scale by scale."""
+
+    key: str
+    title: str
+    x_label: str
+    y_label: str
+    series: list[Series]
+    x_log: bool = False
+    y_log: bool = False
+    x_range: tuple[float, float] | None = None
+    y_range: tuple[float, float] | None = None
+    y_format: str = "~g"
+    x_format: str = "~g"
+    legend: str = "top-right"
+    empty_text: str = ""
+    ordinal: bool = False
+
+
+def _log_grid(lo: float, hi: float, n: int = POINTS) -> list[float]:
+    a, b = math.log10(lo), math.log10(hi)
+    return [10 ** (a + (b - a) * i / (n - 1)) for i in range(n)]
+
+
+def _decades_around(value: float, below: int, above: int, floor: float = 1.0) -> tuple[float, float]:
+    exponent = math.log10(max(value, floor))
+    return max(10 ** (math.floor(exponent) - below), floor), 10 ** (math.ceil(exponent) + above)
+
+
+def _tokens(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:,.0f}"
+
+
+# ── chart data per recipe (mirrors taf_widgets/charts.py) ────────────────────
+
+
+def _x2(result: RecipeResult) -> list[ChartSpec]:
+    v = result.inputs
+    theta, T = v["theta"], v["T_eval"]
+    breakdown = result.step(2)["breakdown"]
+    delta = breakdown["gamma_corrected"] - breakdown["pade_centroid"]
+    dh, l_niah = result.step(3)["result"], result.step(4)["result"]
+    lo, hi = _decades_around(T, 2, 2)
+    if l_niah is not None:
+        hi = max(hi, 10 ** math.ceil(math.log10(l_niah) + 0.3))
+    grid = _log_grid(lo, hi)
+    pade = [(2 * theta - t * math.sqrt(2)) / (2 * theta + t * math.sqrt(2)) for t in grid]  # §26.1
+    g = result.step(2)["result"]
+    y_lo, y_hi = -1.3, 1.3
+    series = [
+        Series("hline", [], [0.0], RED, "γ = 0", "dashed", legend=False),
+        Series("hline", [], [1.0], RED, "γ = 1", "dashed", legend=False),
+        Series("line", grid, pade, GREY, "γ_Padé"),
+        Series("line", grid, [p + delta for p in pade], BLUE, "γ corrected"),
+    ]
+    series.append(Series("vline", [dh] if dh is not None else [], [], GREEN, f"d_horizon = {_tokens(dh)}"))
+    series.append(Series("vline", [l_niah] if l_niah is not None else [], [], ORANGE,
+                         f"L_NIAH = {_tokens(l_niah)}", "dash_dotted"))
+    series.append(Series("point", [T], [min(max(g, y_lo), y_hi)], BLUE, "operating point",
+                         tooltip=f"L = {T:,} tokens, γ corrected = {g:.4f}"))
+    gamma = ChartSpec("gamma", "Does γ stay in Phase A (0 < γ < 1) at this length?", "context length (tokens)",
+                      "γ", series, x_log=True, x_range=(lo, hi), y_range=(y_lo, y_hi), x_format="~s",
+                      legend="bottom-left")
+
+    per_token_GB = result.step(6)["result"]["GB"] / T
+    kv = ChartSpec("kv", "How much KV cache does one request hold?", "context length (tokens)", "KV cache (GB)",
+                   [Series("line", grid, [t * per_token_GB for t in grid], PURPLE, "KV cache", legend=False),
+                    Series("point", [T], [T * per_token_GB], PURPLE, "this request", legend=False,
+                           tooltip=f"{T:,} tokens: {T * per_token_GB:.3g} GB")],
+                   x_log=True, y_log=True, x_range=(lo, hi), x_format="~s", y_format="~g")
+    return [gamma, kv]
+
+
+def _x1(result: RecipeResult) -> list[ChartSpec]:
+    monthly = result.inputs["monthly_tokens_M"]
+    training_usd = result.step(3)["result"]["USD"]
+    self_per_Mtok = result.step(4)["result"]["USD_per_Mtok"]
+    api_per_Mtok = result.step(5)["result"]
+    be = result.step(6)["result"]
+    be_months = be["Mtok_breakeven"] / monthly if "Mtok_breakeven" in be else None
+    horizon = 24.0 if be_months is None else min(max(1.5 * be_months, 12.0), 1200.0)
+    months = [horizon * i / (POINTS - 1) for i in range(POINTS)]
+    series = [
+        Series("line", months, [api_per_Mtok * monthly * m for m in months], ORANGE, "API"),
+        Series("line", months, [training_usd + self_per_Mtok * monthly * m for m in months], BLUE,
+               "custom (train + serve)"),
+    ]
+    if be_months is not None and be_months <= horizon:
+        series.append(Series("point", [be_months], [api_per_Mtok * monthly * be_months], GREEN,
+                             f"break-even at {be_months:,.1f} months",
+                             tooltip=f"break-even after {be_months:,.1f} months"))
+    return [ChartSpec("cost", "When does training your own model pay off?", "months", "cumulative cost (USD)",
+                      series, x_range=(0.0, horizon), y_range=(0.0, None), y_format="$~s", legend="top-left")]
+
+
+def _x3(result: RecipeResult) -> list[ChartSpec]:
+    v = result.inputs
+    info = get_gpu(v["gpu"])
+    budget = v["USD_budget"]
+    lo, hi = _decades_around(budget, 3, 3)
+    budgets = _log_grid(lo, hi)
+    # FLOPs per dollar do not depend on n_gpus: more GPUs buy the same FLOPs sooner.
+    flops_per_usd = info["flops"] * 1e12 * v["mfu"] * 3600 / info["usd_h"]
+    N = [math.sqrt(flops_per_usd * b / 120) for b in budgets]
+    n_now = result.step(3)["result"]
+    n_chart = ChartSpec("n", "What model size does each budget train?", "budget (USD)",
+                        "Chinchilla-optimal N (params)",
+                        [Series("line", budgets, N, BLUE, "N", legend=False),
+                         Series("point", [budget], [n_now], BLUE, "your budget", legend=False,
+                                tooltip=f"${budget:,.0f}: N = {n_now:.3g}")],
+                        x_log=True, y_log=True, x_range=(lo, hi), x_format="$~s", y_format="~s")
+    mem_now = result.step(5)["result"]["GB"]
+    mem_chart = ChartSpec("memory", "Does the training state fit on one GPU?", "budget (USD)", "memory (GB)",
+                          [Series("line", budgets, [16 * n / 1e9 for n in N], PURPLE, "16N training memory"),
+                           Series("hline", [], [info["vram_GB"]], RED, "GPU VRAM", "dashed"),
+                           Series("point", [budget], [mem_now], PURPLE, "your budget", legend=False,
+                                  tooltip=f"${budget:,.0f}: {mem_now:,.1f} GB")],
+                          x_log=True, y_log=True, x_range=(lo, hi), x_format="$~s", y_format="~g",
+                          legend="top-left")
+    return [n_chart, mem_chart]
+
+
+def _x5(result: RecipeResult) -> list[ChartSpec]:
+    weights_GB = result.step(1)["result"]["GB"]
+    need_GB = result.step(3)["result"]["GB"]
+    names, costs = [], []
+    for name in gpu_names():
+        info = get_gpu(name)
+        if info["vram_GB"] >= need_GB:
+            names.append(name)
+            # Same ranking as the recipe's step 4: $/day over Mtok/day, batch-1 decode.
+            costs.append(info["usd_h"] * 24 / (info["bw_GB_s"] / weights_GB * 86400 / 1e6))
+    best = min(range(len(costs)), key=costs.__getitem__) if costs else -1
+    cost = ChartSpec("cost", "Which GPU that fits serves cheapest?", "GPU (fits in memory)",
+                     "USD per million tokens",
+                     [Series("bars", names, costs, GREY, None, colors=[GREEN if i == best else GREY
+                                                                       for i in range(len(names))], legend=False,
+                             value_unit="USD")],
+                     y_range=(0.0, max(costs) * 1.15 if costs and max(costs) > 0 else None), ordinal=True,
+                     empty_text="no GPU in the catalog has enough memory")
+    all_names = gpu_names()
+    vram = [get_gpu(n)["vram_GB"] for n in all_names]
+    memory = ChartSpec("memory", "Which GPUs hold weights + KV cache?", "GPU", "memory (GB)",
+                       [Series("bars", all_names, vram, GREY, None,
+                               colors=[GREEN if g >= need_GB else RED for g in vram], legend=False),
+                        Series("hline", [], [need_GB], BLUE, f"memory needed = {need_GB:,.1f} GB", "dashed")],
+                       y_range=(0.0, max(max(vram), need_GB) * 1.1), ordinal=True, legend="above")
+    return [cost, memory]
+
+
+def _x19(result: RecipeResult) -> list[ChartSpec]:
+    v = result.inputs
+    T = v["T_eval"]
+    per_token_GB = result.step(5)["result"]["GB"] / T
+    df = result.step(3)["result"]
+    dh = F.d_horizon(v["theta"], result.step(2)["result"])
+    lo, hi = _decades_around(T, 2, 2)
+    grid = _log_grid(lo, hi)
+    series = [
+        Series("line", grid, [t * per_token_GB for t in grid], PURPLE, "KV cache (BF16)"),
+        Series("vline", [df] if df is not None and lo <= df <= hi else [], [], GREEN,
+               f"D_f window = {_tokens(df)}"),
+        Series("vline", [dh] if dh is not None and lo <= dh <= hi else [], [], ORANGE,
+               f"d_horizon = {_tokens(dh)}", "dash_dotted"),
+        Series("point", [T], [T * per_token_GB], PURPLE, "this request", legend=False,
+               tooltip=f"{T:,} tokens: {T * per_token_GB:.3g} GB"),
+    ]
+    return [ChartSpec("kv", "How big is the KV cache, and where would compression cut it?",
+                      "sequence length (tokens)", "KV cache (GB)", series, x_log=True, y_log=True,
+                      x_range=(lo, hi), y_range=(lo * per_token_GB, hi * per_token_GB), x_format="~s",
+                      y_format="~g", legend="top-left")]
+
+
+_SPECS = {"X-1": _x1, "X-2": _x2, "X-3": _x3, "X-5": _x5, "X-19": _x19}
+
+
+def chart_specs(result: RecipeResult) -> list[ChartSpec]:
+    """The charts of ``result``'s recipe, as data (the widget's curves, same formulas)."""
+    return _SPECS[result.recipe_id](result)
+
+
+# ── tick labels (d3-format's "~s", "~g" and "$~s", as the widget's axes use) ──
+
+_SI = {-12: "p", -9: "n", -6: "µ", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P"}
+
+
+def _trim(text: str) -> str:
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return _trim(mantissa) + "e" + str(int(exponent))
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def tick_label(value: float, fmt: str) -> str:
+    """``1000`` → ``1k`` ("~s"), ``0.25`` → ``0.25`` ("~g"), ``2e6`` → ``$2M`` ("$~s")."""
+    prefix = "$" if fmt.startswith("$") else ""
+    if fmt.endswith("~s") and value != 0:
+        exponent = max(-12, min(15, int(math.floor(math.log10(abs(value)) / 3) * 3)))
+        mantissa = value / 10 ** exponent
+        if round(abs(mantissa), 6) >= 1000 and exponent < 15:
+            exponent, mantissa = exponent + 3, mantissa / 1000
+        text = _trim(f"{mantissa:.6g}") + _SI[exponent]
+    else:
+        text = _trim(f"{value:.6g}")
+    if text.startswith("-"):
+        return "−" + prefix + text[1:]
+    return prefix + text
+
+
+def _nice_ticks(lo: float, hi: float, count: int = 6) -> list[float]:
+    if hi <= lo:
+        return [lo]
+    raw = (hi - lo) / count
+    step = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if raw <= m * step:
+            step *= m
+            break
+    first = math.ceil(lo / step - 1e-9)
+    ticks = []
+    k = first
+    while k * step <= hi + step * 1e-9:
+        ticks.append(round(k * step, 12))
+        k += 1
+    return ticks
+
+
+def _decade_ticks(lo: float, hi: float) -> list[float]:
+    """Ticks at 10^k, with 2·10^k and 5·10^k when few decades show (as the widget's axes)."""
+    a, b = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    if b - a > 12:
+        ticks = [10.0 ** k for k in range(a, b + 1, 2)]
+    else:
+        ticks = [10.0 ** k for k in range(a, b + 1)]
+        if b - a <= 2:
+            ticks = sorted(t * m for t in ticks for m in (1, 2, 5))
+    return [t for t in ticks if lo / 1.0001 <= t <= hi * 1.0001] or ticks[:1]
+
+
+# ── drawing ──────────────────────────────────────────────────────────────────
+
+WIDTH, HEIGHT = 560, 340
+
+
+class _Scale:
+    def __init__(self, lo: float, hi: float, log: bool, a: float, b: float) -> None:
+        if log:
+            lo, hi = math.log10(lo), math.log10(hi)
+        if hi == lo:
+            lo, hi = lo - 1, hi + 1
+        self.lo, self.hi, self.log, self.a, self.b = lo, hi, log, a, b
+
+    def __call__(self, value: float) -> float:
+        v = math.log10(value) if self.log else value
+        return self.a + (v - self.lo) / (self.hi - self.lo) * (self.b - self.a)
+
+
+def _usable(value: Any, log: bool) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value) and (value > 0 or not log)
+
+
+def _data_range(spec: ChartSpec, axis: str) -> tuple[float, float] | None:
+    log = spec.x_log if axis == "x" else spec.y_log
+    values: list[float] = []
+    for s in spec.series:
+        if s.kind == "bars":
+            if axis == "y":
+                values += [v for v in s.y if _usable(v, log)]
+            continue
+        if s.kind in ("line", "point") or (s.kind == "vline" and axis == "x") or (s.kind == "hline" and axis == "y"):
+            values += [v for v in (s.x if axis == "x" else s.y) if _usable(v, log)]
+    if not values:
+        return None
+    return min(values), max(values)
+
+
+def _resolve(spec: ChartSpec, axis: str) -> tuple[float, float]:
+    given = spec.x_range if axis == "x" else spec.y_range
+    log = spec.x_log if axis == "x" else spec.y_log
+    data = _data_range(spec, axis)
+    lo = given[0] if given and given[0] is not None else (data[0] if data else (1.0 if log else 0.0))
+    hi = given[1] if given and given[1] is not None else (data[1] if data else (10.0 if log else 1.0))
+    if hi <= lo:
+        hi = lo * 10 if log else lo + 1
+    if not log and given is not None and given[1] is None:
+        hi = _nice_ticks(lo, hi)[-1] if _nice_ticks(lo, hi)[-1] >= hi else hi * 1.05
+    return lo, hi
+
+
+def _f(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def render_svg(spec: ChartSpec, uid: str) -> str:
+    """One chart as an ``<svg>`` element (no external references; ``uid`` keeps ids unique)."""
+    left, right = 72, 20
+    top = 44 + (16 * sum(1 for x in spec.series if x.legend and x.label) if spec.legend == "above" else 0)
+    bottom = 110 if spec.ordinal else 52
+    x0, x1, y0, y1 = left, WIDTH - right, HEIGHT - bottom, top
+    out: list[str] = [
+        f'<svg class="chart-svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" '
+        f'aria-labelledby="{uid}-t" data-chart="{escape(spec.key)}">',
+        f'<title id="{uid}-t">{escape(spec.title)}</title>',
+        f'<defs><clipPath id="{uid}-clip"><rect x="{x0}" y="{y1}" width="{x1 - x0}" height="{y0 - y1}"/>'
+        "</clipPath></defs>",
+        f'<text class="chart-title" x="{WIDTH / 2:.0f}" y="22" text-anchor="middle">{escape(spec.title)}</text>',
+        f'<rect class="plot-area" x="{x0}" y="{y1}" width="{x1 - x0}" height="{y0 - y1}"/>',
+    ]
+    ylo, yhi = _resolve(spec, "y")
+    ys = _Scale(ylo, yhi, spec.y_log, y0, y1)
+    y_ticks = _decade_ticks(ylo, yhi) if spec.y_log else _nice_ticks(ylo, yhi)
+    for t in y_ticks:
+        py = ys(t)
+        if y1 - 0.5 <= py <= y0 + 0.5:
+            out.append(f'<line class="grid" x1="{x0}" x2="{x1}" y1="{_f(py)}" y2="{_f(py)}"/>')
+            out.append(f'<text class="tick" x="{x0 - 6}" y="{_f(py + 4)}" text-anchor="end">'
+                       f"{escape(tick_label(t, spec.y_format))}</text>")
+
+    if spec.ordinal:
+        names = next((s.x for s in spec.series if s.kind == "bars"), [])
+        band = (x1 - x0) / max(len(names), 1)
+        centre = {name: x0 + band * (i + 0.5) for i, name in enumerate(names)}
+        for name, cx in centre.items():
+            label = name if len(name) <= 24 else name[:23] + "…"
+            out.append(f'<text class="tick" transform="translate({_f(cx + 3)},{y0 + 10}) rotate(-30)" '
+                       f'text-anchor="end">{escape(label)}</text>')
+        xs = None
+    else:
+        xlo, xhi = _resolve(spec, "x")
+        xs = _Scale(xlo, xhi, spec.x_log, x0, x1)
+        x_ticks = _decade_ticks(xlo, xhi) if spec.x_log else _nice_ticks(xlo, xhi)
+        for t in x_ticks:
+            px = xs(t)
+            if x0 - 0.5 <= px <= x1 + 0.5:
+                out.append(f'<line class="grid" x1="{_f(px)}" x2="{_f(px)}" y1="{y1}" y2="{y0}"/>')
+                out.append(f'<text class="tick" x="{_f(px)}" y="{y0 + 16}" text-anchor="middle">'
+                           f"{escape(tick_label(t, spec.x_format))}</text>")
+
+    out.append(f'<g clip-path="url(#{uid}-clip)">')
+    legend: list[Series] = []
+    for s in spec.series:
+        dash = _DASHES.get(s.style)
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        if s.kind == "bars":
+            band = (x1 - x0) / max(len(s.x), 1)
+            for i, (name, value) in enumerate(zip(s.x, s.y)):
+                if not _usable(value, False):
+                    continue
+                top_y = ys(max(value, ylo)) if value > ylo else ys(ylo)
+                top_y = min(top_y, y0 - 2)  # a zero still shows as a stub, so the best bar is seen
+                bar_w = min(band * 0.75, 72.0)
+                bx = x0 + band * (i + 0.5) - bar_w / 2
+                color = (s.colors or [s.color] * len(s.x))[i]
+                shown = format_number(value, s.value_unit or "")
+                out.append(f'<rect class="bar" x="{_f(bx)}" y="{_f(top_y)}" width="{_f(bar_w)}" '
+                           f'height="{_f(y0 - top_y)}" fill="{color}"><title>{escape(str(name))}: '
+                           f"{escape(shown)}</title></rect>")
+                if s.value_unit is not None and len(s.x) <= 16:
+                    out.append(f'<text class="bar-value" x="{_f(bx + bar_w / 2)}" y="{_f(top_y - 4)}" '
+                               f'text-anchor="middle">{escape(shown)}</text>')
+            continue
+        if s.kind == "hline":
+            if not s.y or not _usable(s.y[0], spec.y_log):
+                continue
+            py = ys(s.y[0])
+            out.append(f'<line class="mark" x1="{x0}" x2="{x1}" y1="{_f(py)}" y2="{_f(py)}" stroke="{s.color}" '
+                       f'stroke-width="1.5"{dash_attr} data-series="{escape(s.label or "")}"/>')
+            if not s.legend and s.label:
+                out.append(f'<text class="mark-label" x="{x1 - 4}" y="{_f(py - 4)}" text-anchor="end" '
+                           f'fill="{s.color}">{escape(s.label)}</text>')
+        elif s.kind == "vline" and xs is not None:
+            if not s.x or not _usable(s.x[0], spec.x_log):
+                if s.legend:
+                    legend.append(s)
+                continue
+            px = xs(s.x[0])
+            out.append(f'<line class="mark" x1="{_f(px)}" x2="{_f(px)}" y1="{y1}" y2="{y0}" stroke="{s.color}" '
+                       f'stroke-width="1.5"{dash_attr} data-series="{escape(s.label or "")}"/>')
+        elif s.kind == "line" and xs is not None:
+            for segment in _segments(s.x, s.y, spec.x_log, spec.y_log):
+                points = " ".join(f"{_f(xs(x))},{_f(ys(y))}" for x, y in segment)
+                out.append(f'<polyline class="mark" points="{points}" fill="none" stroke="{s.color}" '
+                           f'stroke-width="2"{dash_attr} data-series="{escape(s.label or "")}"/>')
+        elif s.kind == "point" and xs is not None:
+            if s.x and s.y and _usable(s.x[0], spec.x_log) and _usable(s.y[0], spec.y_log):
+                tip = f"<title>{escape(s.tooltip)}</title>" if s.tooltip else ""
+                out.append(f'<circle class="point" cx="{_f(xs(s.x[0]))}" cy="{_f(ys(s.y[0]))}" r="6" '
+                           f'fill="{s.color}" data-series="{escape(s.label or "")}">{tip}</circle>')
+        if s.legend and s.label:
+            legend.append(s)
+    out.append("</g>")
+    if spec.empty_text and not any(s.x for s in spec.series if s.kind == "bars"):
+        out.append(f'<text class="empty" x="{(x0 + x1) / 2:.0f}" y="{(y0 + y1) / 2:.0f}" '
+                   f'text-anchor="middle">{escape(spec.empty_text)}</text>')
+    out.append(f'<line class="axis" x1="{x0}" x2="{x1}" y1="{y0}" y2="{y0}"/>')
+    out.append(f'<line class="axis" x1="{x0}" x2="{x0}" y1="{y1}" y2="{y0}"/>')
+    out.append(f'<text class="axis-label" x="{(x0 + x1) / 2:.0f}" y="{HEIGHT - 8}" text-anchor="middle">'
+               f"{escape(spec.x_label)}</text>")
+    out.append(f'<text class="axis-label" transform="translate(16,{(y0 + y1) / 2:.0f}) rotate(-90)" '
+               f'text-anchor="middle">{escape(spec.y_label)}</text>')
+    out.append(_legend(legend, spec.legend, x0, x1, y0, y1))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _segments(xs: list, ys: list, x_log: bool, y_log: bool) -> list[list[tuple[float, float]]]:
+    """Runs of drawable points (a non-finite or, on a log axis, non-positive value breaks a line)."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for x, y in zip(xs, ys):
+        if _usable(x, x_log) and _usable(y, y_log):
+            runs[-1].append((x, y))
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if len(r) >= 2]
+
+
+def _legend(items: list[Series], where: str, x0: float, x1: float, y0: float, y1: float) -> str:
+    if not items:
+        return ""
+    line_h, width = 16, 12 + 7 * max(len(s.label or "") for s in items) + 26
+    height = line_h * len(items) + 8
+    lx = x0 + 8 if where.endswith("left") else x1 - 8 - width
+    ly = y1 + 8 if where.startswith("top") else y0 - 8 - height
+    if where == "above":  # between the title and the plot, clear of the marks
+        lx, ly = (x0 + x1) / 2 - width / 2, 26
+    out = [f'<g class="legend" transform="translate({_f(lx)},{_f(ly)})">',
+           f'<rect class="legend-box" width="{width}" height="{height}" rx="3"/>']
+    for i, s in enumerate(items):
+        cy = 4 + line_h * i + line_h / 2
+        dash = _DASHES.get(s.style)
+        if s.kind == "point":
+            out.append(f'<circle cx="16" cy="{_f(cy)}" r="5" fill="{s.color}"/>')
+        else:
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            out.append(f'<line x1="6" x2="26" y1="{_f(cy)}" y2="{_f(cy)}" stroke="{s.color}" '
+                       f'stroke-width="2"{dash_attr}/>')
+        out.append(f'<text x="32" y="{_f(cy + 4)}">{escape(s.label or "")}</text>')
+    out.append("</g>")
+    return "".join(out)
