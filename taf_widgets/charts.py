@@ -1,9 +1,10 @@
-"""The bqplot charts of each recipe, built once and updated in place.
+"""The recipes' charts as bqplot figures, built once and updated in place.
 
-Every chart marks the current operating point. An update assigns new data to the
-existing marks and scales (never a new figure), inside ``hold_sync`` so that each
-mark's x and y travel together. Curves have at most ``POINTS`` points: more than
-that a 400-pixel chart cannot show.
+What each chart shows is decided once, in :func:`taf_widgets.core.report_charts.chart_specs`
+(the same specs draw the static HTML report's SVG). Here a spec becomes a figure: one
+mark per series, created on the first draw; every later result assigns new data to
+those marks and scales inside ``hold_sync`` (never a new figure). Log axes get ticks on
+whole decades.
 """
 
 from __future__ import annotations
@@ -15,25 +16,32 @@ import bqplot as bq
 import ipywidgets
 import numpy as np
 
-from .core import formulas as F
-from .core.catalogs import get_gpu, gpu_names
+from .core import get_recipe, run_recipe
+from .core.params import REQUIRED
 from .core.recipes import RecipeResult
+from .core.report_charts import POINTS, ChartSpec, Series, chart_specs
+from .core.report_charts import _decades_around as _decades_around  # noqa: F401 (used by compare)
+from .core.report_charts import _log_grid as _log_grid_list
 
-__all__ = ["ChartSet", "charts_for", "POINTS"]
+__all__ = ["ChartSet", "SpecCharts", "charts_for", "POINTS"]
 
-POINTS = 96
-
-BLUE, GREY, RED, GREEN, ORANGE, PURPLE = "#1f77b4", "#8c8c8c", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd"
 _FIG_LAYOUT = dict(flex="1 1 380px", min_width="320px", max_width="640px", height="330px")
 _MARGIN = {"top": 50, "bottom": 50, "left": 70, "right": 20}
+_LEGEND = {"above": "top", "top-right": "top-right", "top-left": "top-left", "bottom-left": "bottom-left"}
+_LINE_STYLE = {None: "solid", "dashed": "dashed", "dash_dotted": "dash_dotted"}
+
+
+def _log_grid(lo: float, hi: float, n: int = POINTS) -> np.ndarray:
+    return np.asarray(_log_grid_list(lo, hi, n))
 
 
 def _figure(title: str, marks: list, x_scale, y_scale, x_label: str, y_label: str,
-            legend_location: str = "top-right", y_format: str | None = None) -> bq.Figure:
+            legend_location: str = "top-right", y_format: str | None = None,
+            x_format: str | None = None) -> bq.Figure:
     # "~s" prints 1k, 10M, 2G instead of 1e+3; log axes span decades of tokens, dollars, GB.
     axes = [
         bq.Axis(scale=x_scale, label=x_label, side="bottom", label_offset="35px",
-                tick_format="~s" if isinstance(x_scale, bq.LogScale) else None),
+                tick_format=x_format or ("~s" if isinstance(x_scale, bq.LogScale) else None)),
         bq.Axis(scale=y_scale, label=y_label, side="left", label_offset="50px",
                 tick_format=y_format or ("~s" if isinstance(y_scale, bq.LogScale) else None)),
     ]
@@ -42,14 +50,10 @@ def _figure(title: str, marks: list, x_scale, y_scale, x_label: str, y_label: st
                      animation_duration=0)
 
 
-def _log_grid(lo: float, hi: float, n: int = POINTS) -> np.ndarray:
-    return np.logspace(math.log10(lo), math.log10(hi), n)
-
-
-def _decades_around(value: float, below: int, above: int, floor: float = 1.0) -> tuple[float, float]:
-    """A range of whole decades around ``value``: [10^(⌊log v⌋ − below), 10^(⌈log v⌉ + above)]."""
-    exponent = math.log10(max(value, floor))
-    return max(10 ** (math.floor(exponent) - below), floor), 10 ** (math.ceil(exponent) + above)
+def _set(mark: Any, **data: Any) -> None:
+    with mark.hold_sync():
+        for name, value in data.items():
+            setattr(mark, name, value)
 
 
 def _axis_range(fig: bq.Figure, axis: bq.Axis) -> tuple[float, float] | None:
@@ -78,19 +82,6 @@ def _decade_ticks(span: tuple[float, float] | None) -> list[float] | None:
     if hi - lo <= 2:
         ticks = sorted(t * m for t in ticks for m in (1, 2, 5))
     return [t for t in ticks if span[0] / 1.0001 <= t <= span[1] * 1.0001] or ticks
-
-
-def _set(mark: Any, **data: Any) -> None:
-    with mark.hold_sync():
-        for name, value in data.items():
-            setattr(mark, name, value)
-
-
-def _vline(mark: bq.Lines, x: float | None, y_lo: float, y_hi: float) -> None:
-    if x is None or not math.isfinite(x):
-        _set(mark, visible=False)
-    else:
-        _set(mark, x=[x, x], y=[y_lo, y_hi], visible=True)
 
 
 class ChartSet:
@@ -128,238 +119,101 @@ class ChartSet:
             fig.close()
 
 
-# ── X-2 ──────────────────────────────────────────────────────────────────────
+class _SpecFigure:
+    """One chart spec as a bqplot figure: scales, one mark per series, updated in place."""
 
+    def __init__(self, spec: ChartSpec) -> None:
+        self.x = bq.OrdinalScale() if spec.ordinal else (bq.LogScale() if spec.x_log else bq.LinearScale())
+        self.y = bq.LogScale() if spec.y_log else bq.LinearScale()
+        self.palette: list[str] = []
+        self.marks = [self._mark(s) for s in spec.series]
+        self.figure = _figure(spec.title, self.marks, self.x, self.y, spec.x_label, spec.y_label,
+                              legend_location=_LEGEND.get(spec.legend, "top-right"),
+                              y_format=None if spec.y_log and spec.y_format == "~s" else spec.y_format,
+                              x_format=None if spec.ordinal else spec.x_format)
+        if spec.ordinal:  # GPU names: tilted, with room below
+            self.figure.axes[0].tick_rotate = -30
+            self.figure.axes[0].label_offset = "62px"
+            self.figure.fig_margin = {**_MARGIN, "bottom": 85}
 
-class LongContextCharts(ChartSet):
-    """γ against context length with the phase boundaries, d_horizon and L_NIAH;
-    KV cache against context length."""
+    def _mark(self, s: Series) -> bq.Mark:
+        scales = {"x": self.x, "y": self.y}
+        label = [s.label or ""]
+        if s.kind == "point":
+            return bq.Scatter(scales=scales, colors=[s.color], default_size=80, labels=label,
+                              display_legend=bool(s.legend and s.label))
+        if s.kind == "bars":
+            self.palette = sorted(set(s.colors or [s.color]) | {s.color})
+            scales["color"] = bq.ColorScale(colors=self.palette, min=0, max=max(len(self.palette) - 1, 1))
+            return bq.Bars(scales=scales, padding=0.25)
+        return bq.Lines(scales=scales, colors=[s.color], labels=label, stroke_width=2,
+                        line_style=_LINE_STYLE.get(s.style, "solid"),
+                        display_legend=bool(s.legend and s.label))
 
-    Y_LO, Y_HI = -1.3, 1.3
-
-    def __init__(self) -> None:
-        self.x = bq.LogScale()
-        self.y = bq.LinearScale(min=self.Y_LO, max=self.Y_HI)
-        s = {"x": self.x, "y": self.y}
-        self.curves = bq.Lines(scales=s, colors=[GREY, BLUE], labels=["γ_Padé", "γ corrected"],
-                               display_legend=True, stroke_width=2)
-        self.bounds = bq.Lines(scales=s, colors=[RED, RED], line_style="dashed", labels=["γ = 0", "γ = 1"])
-        self.dh = bq.Lines(scales=s, colors=[GREEN], labels=["d_horizon"], display_legend=True)
-        self.niah = bq.Lines(scales=s, colors=[ORANGE], labels=["L_NIAH"], display_legend=True, line_style="dash_dotted")
-        self.point = bq.Scatter(scales=s, colors=[BLUE], default_size=80, names=[], display_names=False)
-        gamma_fig = _figure("Does γ stay in Phase A (0 < γ < 1) at this length?",
-                            [self.bounds, self.curves, self.dh, self.niah, self.point],
-                            self.x, self.y, "context length (tokens)", "γ", legend_location="bottom-left")
-
-        self.kx = bq.LogScale()
-        self.ky = bq.LogScale()
-        ks = {"x": self.kx, "y": self.ky}
-        self.kv_curve = bq.Lines(scales=ks, colors=[PURPLE], stroke_width=2)
-        self.kv_point = bq.Scatter(scales=ks, colors=[PURPLE], default_size=80)
-        kv_fig = _figure("How much KV cache does one request hold?", [self.kv_curve, self.kv_point],
-                         self.kx, self.ky, "context length (tokens)", "KV cache (GB)", y_format="~g")
-        super().__init__([gamma_fig, kv_fig])
-
-    def _draw(self, result: RecipeResult) -> None:
-        v = result.inputs
-        theta, T = v["theta"], v["T_eval"]
-        breakdown = result.step(2)["breakdown"]
-        delta = breakdown["gamma_corrected"] - breakdown["pade_centroid"]
-        dh, l_niah = result.step(3)["result"], result.step(4)["result"]
-        lo, hi = _decades_around(T, 2, 2)
-        if l_niah is not None:
-            hi = max(hi, 10 ** math.ceil(math.log10(l_niah) + 0.3))
-        grid = _log_grid(lo, hi)
-        t_sqrt2 = grid * math.sqrt(2)
-        pade = (2 * theta - t_sqrt2) / (2 * theta + t_sqrt2)  # §26.1 over the grid
-        corrected = pade + delta
-        with self.x.hold_sync():
-            self.x.min, self.x.max = float(lo), float(hi)
-        _set(self.curves, x=grid, y=np.vstack([pade, corrected]))
-        _set(self.bounds, x=[[lo, hi], [lo, hi]], y=[[0, 0], [1, 1]])
-        _vline(self.dh, dh, self.Y_LO, self.Y_HI)
-        _vline(self.niah, l_niah, self.Y_LO, self.Y_HI)
-        g = result.step(2)["result"]
-        _set(self.point, x=[T], y=[min(max(g, self.Y_LO), self.Y_HI)])
-
-        per_token_GB = result.step(6)["result"]["GB"] / T
-        _set(self.kv_curve, x=grid, y=grid * per_token_GB)
-        _set(self.kv_point, x=[T], y=[T * per_token_GB])
-
-
-# ── X-1 ──────────────────────────────────────────────────────────────────────
-
-
-class BuildVsBuyCharts(ChartSet):
-    """Cumulative cost over months: API against custom (training + self-inference)."""
-
-    def __init__(self) -> None:
-        self.x = bq.LinearScale(min=0)
-        self.y = bq.LinearScale(min=0)
-        s = {"x": self.x, "y": self.y}
-        self.lines = bq.Lines(scales=s, colors=[ORANGE, BLUE], labels=["API", "custom (train + serve)"],
-                              display_legend=True, stroke_width=2)
-        self.point = bq.Scatter(scales=s, colors=[GREEN], default_size=90, labels=["break-even"])
-        fig = _figure("When does training your own model pay off?", [self.lines, self.point],
-                      self.x, self.y, "months", "cumulative cost (USD)", legend_location="top-left",
-                      y_format="$~s")
-        super().__init__([fig])
-
-    def _draw(self, result: RecipeResult) -> None:
-        monthly = result.inputs["monthly_tokens_M"]
-        training_usd = result.step(3)["result"]["USD"]
-        self_per_Mtok = result.step(4)["result"]["USD_per_Mtok"]
-        api_per_Mtok = result.step(5)["result"]
-        be = result.step(6)["result"]
-        be_months = be["Mtok_breakeven"] / monthly if "Mtok_breakeven" in be else None
-        horizon = 24.0 if be_months is None else min(max(1.5 * be_months, 12.0), 1200.0)
-        months = np.linspace(0, horizon, POINTS)
-        api = api_per_Mtok * monthly * months
-        custom = training_usd + self_per_Mtok * monthly * months
-        with self.x.hold_sync():
-            self.x.max = float(horizon)
-        _set(self.lines, x=months, y=np.vstack([api, custom]))
-        if be_months is None or be_months > horizon:
-            _set(self.point, visible=False)
+    def fill(self, spec: ChartSpec) -> None:
+        for scale, bounds in ((self.x, spec.x_range), (self.y, spec.y_range)):
+            if bounds is not None and not isinstance(scale, bq.OrdinalScale):
+                with scale.hold_sync():
+                    scale.min = None if bounds[0] is None else float(bounds[0])
+                    scale.max = None if bounds[1] is None else float(bounds[1])
+        if spec.ordinal:  # a rule across categories runs from the first bar to the last
+            names = next((list(s.x) for s in spec.series if s.kind == "bars" and s.x), [""])
+            x_span = (names[0], names[-1])
         else:
-            _set(self.point, x=[be_months], y=[api_per_Mtok * monthly * be_months], visible=True)
+            x_span = spec.x_range or self._span(spec, "x")
+        y_span = spec.y_range if spec.y_range and None not in spec.y_range else self._span(spec, "y")
+        for s, mark in zip(spec.series, self.marks):
+            label = [s.label or ""]
+            if s.kind == "bars":
+                index = {c: i for i, c in enumerate(self.palette)}
+                colors = s.colors or [s.color] * len(s.x)
+                _set(mark, x=list(s.x), y=list(s.y), color=[float(index.get(c, 0)) for c in colors])
+            elif s.kind == "hline":
+                _set(mark, x=list(x_span), y=[s.y[0], s.y[0]], labels=label)
+            elif s.kind == "vline":
+                if s.x:
+                    _set(mark, x=[s.x[0], s.x[0]], y=list(y_span), labels=label, visible=True)
+                else:
+                    _set(mark, visible=False)
+            elif s.kind == "point":
+                if s.x:
+                    _set(mark, x=list(s.x), y=list(s.y), labels=label, visible=True)
+                else:
+                    _set(mark, visible=False)
+            else:
+                _set(mark, x=np.asarray(s.x, dtype=float), y=np.asarray(s.y, dtype=float), labels=label)
+
+    @staticmethod
+    def _span(spec: ChartSpec, dim: str) -> tuple[Any, Any]:
+        """The extent of the spec's lines along ``dim`` (where a rule is drawn across)."""
+        values = [v for s in spec.series if s.kind in ("line", "point") for v in getattr(s, dim)
+                  if isinstance(v, (int, float)) and math.isfinite(v)]
+        rules = [s.y[0] for s in spec.series if dim == "y" and s.kind == "hline"]
+        values += rules
+        if not values:
+            return (0.0, 1.0)
+        return (min(values), max(values))
 
 
-# ── X-3 ──────────────────────────────────────────────────────────────────────
+class SpecCharts(ChartSet):
+    """A recipe's figures, drawn from its chart specs (see the module docstring)."""
 
-
-class BudgetCharts(ChartSet):
-    """Chinchilla-optimal N against budget; training memory (16N) against the GPU's VRAM."""
-
-    def __init__(self) -> None:
-        self.x = bq.LogScale()
-        self.y = bq.LogScale()
-        s = {"x": self.x, "y": self.y}
-        self.curve = bq.Lines(scales=s, colors=[BLUE], stroke_width=2)
-        self.point = bq.Scatter(scales=s, colors=[BLUE], default_size=80)
-        n_fig = _figure("What model size does each budget train?", [self.curve, self.point],
-                        self.x, self.y, "budget (USD)", "Chinchilla-optimal N (params)")
-        self.mx = bq.LogScale()
-        self.my = bq.LogScale()
-        ms = {"x": self.mx, "y": self.my}
-        self.mem = bq.Lines(scales=ms, colors=[PURPLE], stroke_width=2, labels=["16N training memory"],
-                            display_legend=True)
-        self.vram = bq.Lines(scales=ms, colors=[RED], line_style="dashed", labels=["GPU VRAM"], display_legend=True)
-        self.mem_point = bq.Scatter(scales=ms, colors=[PURPLE], default_size=80)
-        mem_fig = _figure("Does the training state fit on one GPU?", [self.mem, self.vram, self.mem_point],
-                          self.mx, self.my, "budget (USD)", "memory (GB)", legend_location="top-left",
-                          y_format="~g")
-        super().__init__([n_fig, mem_fig])
-
-    def _draw(self, result: RecipeResult) -> None:
-        v = result.inputs
-        info = get_gpu(v["gpu"])
-        budget = v["USD_budget"]
-        lo, hi = _decades_around(budget, 3, 3)
-        budgets = _log_grid(lo, hi)
-        # FLOPs per dollar do not depend on n_gpus: more GPUs buy the same FLOPs sooner.
-        flops_per_usd = info["flops"] * 1e12 * v["mfu"] * 3600 / info["usd_h"]
-        N = np.sqrt(flops_per_usd * budgets / 120)
-        _set(self.curve, x=budgets, y=N)
-        n_now = result.step(3)["result"]
-        _set(self.point, x=[budget], y=[n_now])
-        mem_GB = 16 * N / 1e9
-        _set(self.mem, x=budgets, y=mem_GB)
-        _set(self.vram, x=[lo, hi], y=[info["vram_GB"], info["vram_GB"]])
-        _set(self.mem_point, x=[budget], y=[result.step(5)["result"]["GB"]])
-
-
-# ── X-5 ──────────────────────────────────────────────────────────────────────
-
-
-class ServingCharts(ChartSet):
-    """$/Mtok of every GPU that fits (best highlighted); memory needed against each GPU's VRAM."""
-
-    def __init__(self) -> None:
-        self.cx = bq.OrdinalScale()
-        self.cy = bq.LinearScale(min=0)
-        self.cc = bq.ColorScale(colors=[GREY, GREEN], min=0, max=1)
-        self.cost = bq.Bars(scales={"x": self.cx, "y": self.cy, "color": self.cc}, padding=0.25)
-        cost_fig = _figure("Which GPU that fits serves cheapest?", [self.cost], self.cx, self.cy,
-                           "GPU (fits in memory)", "USD per million tokens")
-        self.mx = bq.OrdinalScale()
-        self.my = bq.LinearScale(min=0)
-        self.mc = bq.ColorScale(colors=[RED, GREEN], min=0, max=1)
-        self.vram = bq.Bars(scales={"x": self.mx, "y": self.my, "color": self.mc}, padding=0.25)
-        self.need = bq.Lines(scales={"x": self.mx, "y": self.my}, colors=[BLUE], line_style="dashed",
-                             labels=["memory needed"], display_legend=True, stroke_width=2)
-        mem_fig = _figure("Which GPUs hold weights + KV cache?", [self.vram, self.need], self.mx, self.my,
-                          "GPU", "memory (GB)")
-        for fig in (cost_fig, mem_fig):
-            fig.axes[0].tick_rotate = -30
-            fig.axes[0].label_offset = "62px"
-            fig.fig_margin = {**_MARGIN, "bottom": 85}
-        super().__init__([cost_fig, mem_fig])
+    def __init__(self, recipe_id: str) -> None:
+        self._parts = [_SpecFigure(spec) for spec in chart_specs(_example_result(recipe_id))]
+        super().__init__([part.figure for part in self._parts])
 
     def _draw(self, result: RecipeResult) -> None:
-        weights_GB = result.step(1)["result"]["GB"]
-        need_GB = result.step(3)["result"]["GB"]
-        names, costs = [], []
-        for name in gpu_names():
-            info = get_gpu(name)
-            if info["vram_GB"] >= need_GB:
-                names.append(name)
-                # Same ranking as the recipe's step 4: $/day over Mtok/day, batch-1 decode.
-                costs.append(info["usd_h"] * 24 / (info["bw_GB_s"] / weights_GB * 86400 / 1e6))
-        best = int(np.argmin(costs)) if costs else -1
-        _set(self.cost, x=names, y=costs, color=[1.0 if i == best else 0.0 for i in range(len(names))])
-        all_names = gpu_names()
-        vram = [get_gpu(n)["vram_GB"] for n in all_names]
-        _set(self.vram, x=all_names, y=vram, color=[1.0 if g >= need_GB else 0.0 for g in vram])
-        with self.my.hold_sync():
-            self.my.max = float(max(max(vram), need_GB) * 1.1)
-        _set(self.need, x=[all_names[0], all_names[-1]], y=[need_GB, need_GB])
+        for part, spec in zip(self._parts, chart_specs(result)):
+            part.fill(spec)
 
 
-# ── X-19 ─────────────────────────────────────────────────────────────────────
-
-
-class KVCompressionCharts(ChartSet):
-    """KV cache against sequence length, with D_f and d_horizon marked."""
-
-    def __init__(self) -> None:
-        self.x = bq.LogScale()
-        self.y = bq.LogScale()
-        s = {"x": self.x, "y": self.y}
-        self.curve = bq.Lines(scales=s, colors=[PURPLE], stroke_width=2, labels=["KV cache (BF16)"],
-                              display_legend=True)
-        self.df = bq.Lines(scales=s, colors=[GREEN], labels=["D_f window"], display_legend=True)
-        self.dh = bq.Lines(scales=s, colors=[ORANGE], labels=["d_horizon"], display_legend=True,
-                           line_style="dash_dotted")
-        self.point = bq.Scatter(scales=s, colors=[PURPLE], default_size=80)
-        fig = _figure("How big is the KV cache, and where would compression cut it?",
-                      [self.curve, self.df, self.dh, self.point], self.x, self.y,
-                      "sequence length (tokens)", "KV cache (GB)", legend_location="top-left", y_format="~g")
-        super().__init__([fig])
-
-    def _draw(self, result: RecipeResult) -> None:
-        T = result.inputs["T_eval"]
-        per_token_GB = result.step(5)["result"]["GB"] / T
-        df = result.step(3)["result"]
-        v = result.inputs
-        dh = F.d_horizon(v["theta"], result.step(2)["result"])
-        lo, hi = _decades_around(T, 2, 2)
-        grid = _log_grid(lo, hi)
-        y_lo, y_hi = lo * per_token_GB, hi * per_token_GB
-        with self.x.hold_sync():
-            self.x.min, self.x.max = float(lo), float(hi)
-        with self.y.hold_sync():
-            self.y.min, self.y.max = float(y_lo), float(y_hi)
-        _set(self.curve, x=grid, y=grid * per_token_GB)
-        _vline(self.df, df if df is not None and lo <= df <= hi else None, y_lo, y_hi)
-        _vline(self.dh, dh if dh is not None and lo <= dh <= hi else None, y_lo, y_hi)
-        _set(self.point, x=[T], y=[T * per_token_GB])
-
-
-_CHARTS = {"X-1": BuildVsBuyCharts, "X-2": LongContextCharts, "X-3": BudgetCharts,
-           "X-5": ServingCharts, "X-19": KVCompressionCharts}
+def _example_result(recipe_id: str) -> RecipeResult:
+    """A result on the declared defaults and examples: it fixes each chart's series."""
+    recipe = get_recipe(recipe_id)
+    return run_recipe(recipe_id, **{p.name: p.default if p.default is not REQUIRED else p.example
+                                    for p in recipe.params})
 
 
 def charts_for(recipe_id: str) -> ChartSet:
     """A new chart set for ``recipe_id`` (figures not yet filled: call ``update``)."""
-    return _CHARTS[recipe_id]()
+    return SpecCharts(recipe_id)

@@ -80,7 +80,7 @@ def _tokens(x: float | None) -> str:
     return "n/a" if x is None else f"{x:,.0f}"
 
 
-# ── chart data per recipe (mirrors taf_widgets/charts.py) ────────────────────
+# ── chart data per recipe (the widget's bqplot charts draw these too) ────────
 
 
 def _x2(result: RecipeResult) -> list[ChartSpec]:
@@ -134,10 +134,12 @@ def _x1(result: RecipeResult) -> list[ChartSpec]:
         Series("line", months, [training_usd + self_per_Mtok * monthly * m for m in months], BLUE,
                "custom (train + serve)"),
     ]
-    if be_months is not None and be_months <= horizon:
-        series.append(Series("point", [be_months], [api_per_Mtok * monthly * be_months], GREEN,
-                             f"break-even at {be_months:,.1f} months",
-                             tooltip=f"break-even after {be_months:,.1f} months"))
+    # The point is always a series (empty when there is no break-even in view), so a chart
+    # that updates in place keeps the same marks.
+    shown = be_months is not None and be_months <= horizon
+    series.append(Series("point", [be_months] if shown else [], [api_per_Mtok * monthly * be_months] if shown else [],
+                         GREEN, f"break-even at {be_months:,.1f} months" if shown else None, legend=shown,
+                         tooltip=f"break-even after {be_months:,.1f} months" if shown else None))
     return [ChartSpec("cost", "When does training your own model pay off?", "months", "cumulative cost (USD)",
                       series, x_range=(0.0, horizon), y_range=(0.0, None), y_format="$~s", legend="top-left")]
 

@@ -222,7 +222,8 @@ class LabServer:
         wait_http(f"http://127.0.0.1:{self.port}/api", timeout=90, proc=self.proc)
 
     def url(self, notebook: str) -> str:
-        return f"http://127.0.0.1:{self.port}/lab/tree/{notebook}"
+        # ?reset: a clean workspace, so notebooks opened by earlier tests are not in the way.
+        return f"http://127.0.0.1:{self.port}/lab/tree/{notebook}?reset"
 
     def close(self) -> None:
         stop(self.proc)
