@@ -20,7 +20,6 @@ from .core import get_recipe, run_recipe
 from .core.params import REQUIRED
 from .core.recipes import RecipeResult
 from .core.report_charts import POINTS, ChartSpec, Series, chart_specs
-from .core.report_charts import _decades_around as _decades_around  # noqa: F401 (used by compare)
 from .core.report_charts import _log_grid as _log_grid_list
 
 __all__ = ["ChartSet", "SpecCharts", "charts_for", "POINTS"]

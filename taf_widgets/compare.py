@@ -17,7 +17,8 @@ import ipywidgets
 import numpy as np
 import traitlets
 
-from .charts import POINTS, ChartSet, _decades_around, _figure, _log_grid, _set
+from .charts import POINTS, ChartSet, _figure, _log_grid, _set
+from .core.report_charts import _decades_around
 from .core import InputError, catalog_info, get_recipe, list_presets, run_recipe
 from .core.params import REQUIRED
 from .core.recipes import RecipeResult, to_jsonable

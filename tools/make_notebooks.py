@@ -728,7 +728,6 @@ def x2() -> Book:
 
 def x19() -> Book:
     b = Book("x19", "X-19 · KV Compression Decision (TAF teaching notebook)")
-    arch = get_preset(LLAMA3_8B)
     L = 65_536
     r = run_recipe("X-19", preset=LLAMA3_8B, T_eval=L)
     assert r.verdict == "USE SOFT DECAY"
@@ -1021,7 +1020,6 @@ def x19() -> Book:
 def x1() -> Book:
     b = Book("x1", "X-1 · Custom Training vs API (TAF teaching notebook)")
     N, gpu, n_gpus, mfu, api, monthly = 7e9, "H100 SXM", 8, 0.45, "GPT-4o", 10.0
-    r = run_recipe("X-1", N_params=N, gpu=gpu, n_gpus=n_gpus, mfu=mfu, api_model=api, monthly_tokens_M=monthly)
     info = get_gpu(gpu)
     price = get_api_price(api)
 
@@ -1310,8 +1308,7 @@ def x1() -> Book:
 
 def x3() -> Book:
     b = Book("x3", "X-3 · Budget Pre-flight (TAF teaching notebook)")
-    budget, gpu, mfu = 5000.0, "H100 SXM", 0.45
-    r = run_recipe("X-3", USD_budget=budget, gpu=gpu, mfu=mfu)
+    budget, gpu = 5000.0, "H100 SXM"
     info = get_gpu(gpu)
 
     teaching_intro(

@@ -8,7 +8,7 @@ lists a parameter's bounds or choices.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
 from .errors import InputError

@@ -232,18 +232,27 @@ _N_PARAMS = Param("N_params", "Parameters", "float", unit="params", low=1e6, hig
 # ── X-2 long-context viability ───────────────────────────────────────────────
 
 
-def _x2(v: Values) -> Outcome:
+def _gamma_steps(v: Values) -> tuple[list[dict], dict]:
+    """Steps 1 and 2 of X-2 and X-19: γ_Padé at the context length (§26.1), then the
+    architecture corrections (§26.10). Returns the two chain rows and the decomposition."""
     theta, T_eval = v["theta"], v["T_eval"]
     g_pade = F.gamma_pade(theta, T_eval)
-    chain = [_step(1, "§26.1", "γ_Padé", "γ = (2θ − T√2)/(2θ + T√2)",
-                   {"theta": theta, "T_eval": T_eval}, g_pade, _phase(g_pade))]
-
     has_GQA = v["n_kv_heads"] < v["n_attention_heads"]
     decomp = F.gamma_decompose(g_pade, has_GQA=has_GQA, has_SWA=v["has_SWA"], n_params=v["n_params"])
     g_corr = decomp["gamma_corrected"]
-    chain.append(_step(2, "§26.10", "γ-decomposition", "γ + δ_GQA + δ_SWA + δ_post_IH",
-                       {"has_GQA": has_GQA, "has_SWA": v["has_SWA"], "n_params": v["n_params"]},
-                       g_corr, f"γ corrected to {g_corr:.4f}: {_phase(g_corr)}", breakdown=decomp))
+    return [
+        _step(1, "§26.1", "γ_Padé", "γ = (2θ − T√2)/(2θ + T√2)", {"theta": theta, "T_eval": T_eval},
+              g_pade, _phase(g_pade)),
+        _step(2, "§26.10", "γ-decomposition", "γ + δ_GQA + δ_SWA + δ_post_IH",
+              {"has_GQA": has_GQA, "has_SWA": v["has_SWA"], "n_params": v["n_params"]},
+              g_corr, f"γ corrected to {g_corr:.4f}: {_phase(g_corr)}", breakdown=decomp),
+    ], decomp
+
+
+def _x2(v: Values) -> Outcome:
+    theta, T_eval = v["theta"], v["T_eval"]
+    chain, decomp = _gamma_steps(v)
+    g_corr = decomp["gamma_corrected"]
 
     dh = F.d_horizon(theta, g_corr)
     chain.append(_step(3, "§26.2", "d_horizon", "d_h = θ(1 − γ)√2/(1 + γ)",
@@ -613,16 +622,8 @@ X5 = Recipe(
 
 def _x19(v: Values) -> Outcome:
     theta, T_eval, T_train = v["theta"], v["T_eval"], v["T_train"]
-    g_pade = F.gamma_pade(theta, T_eval)
-    chain = [_step(1, "§26.1", "γ_Padé", "(2θ − T√2)/(2θ + T√2)", {"theta": theta, "T_eval": T_eval},
-                   g_pade, _phase(g_pade))]
-
-    has_GQA = v["n_kv_heads"] < v["n_attention_heads"]
-    decomp = F.gamma_decompose(g_pade, has_GQA, v["has_SWA"], v["n_params"])
-    g_corr = decomp["gamma_corrected"]
-    chain.append(_step(2, "§26.10", "γ-decomposition", "γ + δ_GQA + δ_SWA + δ_post_IH",
-                       {"has_GQA": has_GQA, "has_SWA": v["has_SWA"], "n_params": v["n_params"]},
-                       g_corr, f"γ corrected to {g_corr:.4f}", breakdown=decomp))
+    chain, decomp = _gamma_steps(v)
+    g_pade, g_corr = decomp["pade_centroid"], decomp["gamma_corrected"]
 
     df = F.df_window(g_corr, T_eval, f=0.90)
     chain.append(_step(3, "§26.7", "D_f window (γ in [0.65, 0.85])", "[(1−f) + f·N^(1−γ)]^(1/(1−γ))",
