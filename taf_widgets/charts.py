@@ -49,10 +49,22 @@ def _figure(title: str, marks: list, x_scale, y_scale, x_label: str, y_label: st
                      animation_duration=0)
 
 
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, np.ndarray) or isinstance(new, np.ndarray):
+        try:
+            return np.array_equal(np.asarray(old), np.asarray(new))
+        except (TypeError, ValueError):
+            return False
+    return old == new
+
+
 def _set(mark: Any, **data: Any) -> None:
-    with mark.hold_sync():
-        for name, value in data.items():
-            setattr(mark, name, value)
+    """Assign what changed, as one message (nothing is sent when nothing changed)."""
+    changed = {name: value for name, value in data.items() if not _same(getattr(mark, name), value)}
+    if changed:
+        with mark.hold_sync():
+            for name, value in changed.items():
+                setattr(mark, name, value)
 
 
 def _axis_range(fig: bq.Figure, axis: bq.Axis) -> tuple[float, float] | None:

@@ -16,6 +16,7 @@ Two layers, as in jupyter-scatter's facade over its synced widget:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pathlib
 from typing import Any, Callable
@@ -25,9 +26,9 @@ import ipywidgets
 import traitlets
 
 from .charts import ChartSet, charts_for
-from .core import InputError, catalog_info, get_preset, get_recipe, list_presets, preset_names, run_recipe
+from .core import RECIPES, InputError, catalog_info, get_preset, get_recipe, list_presets, preset_names, run_recipe
 from .core.params import REQUIRED, Param, coerce
-from .core.recipes import resolve_params
+from .core.recipes import RecipeResult, resolve_params
 
 __all__ = ["RecipePanel", "RecipeWidget", "DEFAULT_PRESET"]
 
@@ -164,7 +165,9 @@ class RecipePanel(anywidget.AnyWidget):
         super().__init__(recipe_id=recipe_id, preset=preset, params=values, result=first.to_dict(),
                          revision=1, _spec=_spec_for(recipe_id))
         self._result_obj = first
-        self._listeners: list[Callable[[], None]] = []
+        self._publish_hooks: list[Callable[[RecipeResult], None]] = []
+        self._pending_publish = False
+        self._last_preset = preset
         self._updating = False
         self.observe(self._on_params, names="params")
         self.observe(self._on_preset, names="preset")
@@ -229,15 +232,34 @@ class RecipePanel(anywidget.AnyWidget):
             self.preset = name
         return name
 
+    @contextlib.contextmanager
+    def hold_sync(self):
+        """ipywidgets' hold_sync, then (after the outermost one) the publish hooks: the panel's
+        message goes out before the charts' own, so the table never waits for the figures."""
+        outermost = not self._holding_sync
+        with super().hold_sync():
+            yield
+        if outermost and getattr(self, "_pending_publish", False):
+            self._pending_publish = False
+            for hook in list(self._publish_hooks):
+                hook(self._result_obj)
+
+    def set_state(self, sync_data: dict) -> None:
+        """Apply a state update from the page. A value of the wrong type (a scripted client)
+        becomes an error beside its field instead of a traceback in the kernel."""
+        try:
+            super().set_state(sync_data)
+        except traitlets.TraitError as exc:
+            name = next(iter(sync_data), "state")
+            with self.hold_sync():
+                self.errors = {**self.errors, name: f"{name}: {str(exc)[:300]}"}
+                self.stale = True
+
     def set_params(self, values: dict) -> None:
         """Assign ``params`` and rerun, in one message. Unlike a plain assignment this also
         reruns when the new values are equal but of another type (``True == 1`` in Python,
         and a boolean is not a valid count)."""
-        with self.hold_sync():
-            if values == self.params and not _identical(values, self.params):
-                self._recompute(dict(values))
-            else:
-                self.params = values
+        self._recompute(dict(values))
 
     def _force_params(self, values: dict) -> None:
         """Store ``values`` and send them, even though Python finds them equal to the old ones."""
@@ -252,7 +274,11 @@ class RecipePanel(anywidget.AnyWidget):
         self._recompute()
 
     def _on_preset(self, change: dict) -> None:
-        if self._updating or not change["new"]:
+        if self._updating:
+            return
+        if not change["new"]:  # "(custom)": keep the values; drop a refused preset's error
+            if "preset" in self.errors:
+                self._recompute()
             return
         try:
             row = get_preset(change["new"])
@@ -266,6 +292,7 @@ class RecipePanel(anywidget.AnyWidget):
         for p in recipe.params:
             if p.preset_key and p.preset_key in row:
                 values[p.name] = row[p.preset_key]
+        self._last_preset = change["new"]
         self._recompute(values)
 
     def _on_recipe(self, change: dict) -> None:
@@ -274,9 +301,14 @@ class RecipePanel(anywidget.AnyWidget):
         try:
             recipe = get_recipe(change["new"])
         except InputError as exc:
-            with self.hold_sync():
-                self.errors = {"recipe_id": str(exc)}
-                self.stale = True
+            self._updating = True
+            try:
+                with self.hold_sync():  # keep the recipe that works; say why the other was refused
+                    self.recipe_id = change["old"]
+                    self.errors = {**self.errors, "recipe_id": str(exc)}
+                    self.stale = True
+            finally:
+                self._updating = False
             return
         preset = ""
         if recipe.takes_preset:
@@ -313,6 +345,9 @@ class RecipePanel(anywidget.AnyWidget):
                     self._force_params(values)  # equal to Python, other types: True == 1
                 if self.preset and not _matches_preset(recipe, self.preset, values):
                     self.preset = ""
+                elif (not self.preset and self._last_preset and recipe.takes_preset
+                      and _matches_preset(recipe, self._last_preset, values)):
+                    self.preset = self._last_preset  # a typo fixed: the architecture is the preset's again
                 if isinstance(outcome, InputError):
                     self.errors = dict(outcome.errors)
                     self.stale = True
@@ -322,6 +357,7 @@ class RecipePanel(anywidget.AnyWidget):
                     self.errors = {}
                     self.stale = False
                     self.revision += 1
+                    self._pending_publish = True
         finally:
             self._updating = False
 
@@ -346,13 +382,15 @@ class RecipeWidget(ipywidgets.VBox):
         super().__init__(children=[panel, self._chart_box], layout=ipywidgets.Layout(width="100%"))
         self.add_class("taf-recipe-widget")
         self._show_charts()
-        panel.observe(self._on_revision, names="revision")
+        panel._publish_hooks.append(self._on_result)
         panel.observe(self._on_recipe_switch, names="recipe_id")
 
     # ── charts ───────────────────────────────────────────────────────────────
 
     def _show_charts(self) -> None:
         rid = self.panel.recipe_id
+        if rid not in RECIPES:
+            return
         if rid not in self._chart_sets:
             self._chart_sets[rid] = charts_for(rid)
         charts = self._chart_sets[rid]
@@ -360,10 +398,10 @@ class RecipeWidget(ipywidgets.VBox):
             charts.update(self.panel._result_obj)
         self._chart_box.children = tuple(charts.figures)
 
-    def _on_revision(self, change: dict) -> None:
+    def _on_result(self, result: RecipeResult) -> None:
         charts = self._chart_sets.get(self.panel.recipe_id)
-        if charts is not None and self.panel._result_obj.recipe_id == self.panel.recipe_id:
-            charts.update(self.panel._result_obj)
+        if charts is not None and result.recipe_id == self.panel.recipe_id:
+            charts.update(result)
 
     def _on_recipe_switch(self, change: dict) -> None:
         self._show_charts()

@@ -251,3 +251,55 @@ def test_a_boolean_for_a_count_is_an_error_even_though_true_equals_one(widgets_m
     assert "concurrent_users" in w.errors and w.stale
     w.set(concurrent_users=1)
     assert w.errors == {} and not w.stale and type(w.params["concurrent_users"]) is int
+
+
+def test_an_unknown_recipe_from_the_page_is_refused_and_the_widget_keeps_working(widgets_made):
+    w = RecipeWidget("X-1", monthly_tokens_M=1000.0)
+    widgets_made.append(w)
+    w.panel.set_state({"recipe_id": "X-99"})
+    assert w.recipe_id == "X-1" and "recipe_id" in w.errors and w.stale
+    w.set(monthly_tokens_M=5.0)
+    assert w.errors == {} and not w.stale and w.result["inputs"]["monthly_tokens_M"] == 5.0
+
+
+def test_choosing_custom_after_a_refused_preset_clears_the_error(widgets_made):
+    w = RecipeWidget("X-1")
+    widgets_made.append(w)
+    w.panel.set_state({"preset": "no/such-model"})
+    assert "preset" in w.errors
+    w.panel.set_state({"preset": ""})
+    assert w.errors == {} and not w.stale
+
+
+@pytest.mark.parametrize("state", [{"preset": None}, {"params": None}, {"params": [1]}, {"revision": "x"}])
+def test_a_wrongly_typed_value_from_a_scripted_client_is_an_error_not_a_traceback(widgets_made, state):
+    w = RecipeWidget("X-2")
+    widgets_made.append(w)
+    good = w.result
+    w.panel.set_state(state)
+    name = next(iter(state))
+    assert name in w.errors and w.stale and w.result == good
+
+
+def test_fixing_a_typo_in_an_architecture_field_brings_the_preset_back(widgets_made):
+    w = RecipeWidget("X-2", preset="meta-llama/Meta-Llama-3-8B")
+    widgets_made.append(w)
+    w.set(theta="abc")
+    assert w.preset == ""
+    w.set(theta=500000.0)
+    assert w.preset == "meta-llama/Meta-Llama-3-8B"
+
+
+def test_the_panel_message_goes_out_before_the_charts(widgets_made):
+    """The table must not wait for the figures: the panel's state is sent first."""
+    w = RecipeWidget("X-2")
+    widgets_made.append(w)
+    order = []
+    panel_send = w.panel.send_state
+    w.panel.send_state = lambda key=None: (order.append("panel"), panel_send(key))[1]
+    for fig in w.charts:
+        for mark in fig.marks:
+            original = mark.send_state
+            mark.send_state = lambda key=None, _o=original: (order.append("mark"), _o(key))[1]
+    w.set(T_eval=100000)
+    assert order[0] == "panel" and "mark" in order

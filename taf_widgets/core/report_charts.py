@@ -111,7 +111,9 @@ def _x2(result: RecipeResult) -> list[ChartSpec]:
                       "γ", series, x_log=True, x_range=(lo, hi), y_range=(y_lo, y_hi), x_format="~s",
                       legend="bottom-left")
 
-    per_token_GB = result.step(6)["result"]["GB"] / T
+    # Per token from the architecture, not the step's total / T: the curve is then the same
+    # numbers at every T in the decade, and a live chart need not resend it.
+    per_token_GB = F.kv_cache_memory(v["n_layers"], v["n_kv_heads"], v["d_head"], 1, v["bytes_per_element"])["GB"]
     kv = ChartSpec("kv", "How much KV cache does one request hold?", "context length (tokens)", "KV cache (GB)",
                    [Series("line", grid, [t * per_token_GB for t in grid], PURPLE, "KV cache", legend=False),
                     Series("point", [T], [T * per_token_GB], PURPLE, "this request", legend=False,
@@ -202,7 +204,7 @@ def _x5(result: RecipeResult) -> list[ChartSpec]:
 def _x19(result: RecipeResult) -> list[ChartSpec]:
     v = result.inputs
     T = v["T_eval"]
-    per_token_GB = result.step(5)["result"]["GB"] / T
+    per_token_GB = F.kv_cache_memory(v["n_layers"], v["n_kv_heads"], v["d_head"], 1)["GB"]  # BF16, as step 5
     df = result.step(3)["result"]
     dh = F.d_horizon(v["theta"], result.step(2)["result"])
     lo, hi = _decades_around(T, 2, 2)
