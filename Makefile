@@ -12,7 +12,7 @@ setup:
 ## The main job: the Voilà dashboard of the five recipes, on 127.0.0.1 (no network needed).
 dashboard: setup
 	@echo "Dashboard: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
-	$(VENV)/bin/voila examples/dashboard.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) \
+	$(PY) -m taf_widgets.serve examples/dashboard.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) \
 		--MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
 
 ## The whole test suite: Python, JS helpers, notebooks, the real-browser tests, and the
@@ -30,8 +30,10 @@ test-fast: setup
 	PYTHON=$(PY) npm test
 	$(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
+## All benchmarks (core, kernel side, bundle and import, browser latency against the baseline).
 bench: setup
-	$(PY) benchmarks/bench_core.py
+	$(PY) -m pip install --quiet -e ".[bench]"
+	$(PY) benchmarks/run_all.py
 
 build:
 	$(PY) -m build

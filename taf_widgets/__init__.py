@@ -8,13 +8,7 @@ anywidget, ipywidgets and bqplot, so they are imported only when first used:
 
 from __future__ import annotations
 
-from importlib import metadata as _metadata
 from typing import Any
-
-try:
-    __version__ = _metadata.version("taf-widgets")
-except _metadata.PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
 
 _WIDGETS = {
     "RecipeWidget": "taf_widgets.widget",
@@ -26,7 +20,19 @@ _WIDGETS = {
 __all__ = ["__version__", *_WIDGETS]
 
 
+def _version() -> str:
+    # Looked up on first use: importlib.metadata costs about 10 ms at import time.
+    from importlib import metadata
+
+    try:
+        return metadata.version("taf-widgets")
+    except metadata.PackageNotFoundError:  # a source tree that was never installed
+        return "0.0.0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        return _version()
     if name in _WIDGETS:
         import importlib
 

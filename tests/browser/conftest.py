@@ -87,7 +87,8 @@ class VoilaServer:
         self.folder = folder
         self.port = free_port()
         self.log = open(ARTIFACTS / f"voila-{self.port}.log", "w")
-        cmd = [sys.executable, "-m", "voila", "--no-browser", "--Voila.ip=127.0.0.1", f"--port={self.port}",
+        # The way the dashboard is served (make dashboard): Voilà with TCP_NODELAY websockets.
+        cmd = [sys.executable, "-m", "taf_widgets.serve", "--no-browser", "--Voila.ip=127.0.0.1", f"--port={self.port}",
                "--MappingKernelManager.cull_idle_timeout=20", "--MappingKernelManager.cull_interval=5",
                "--Voila.root_dir=" + str(folder), "--show_tracebacks=True"]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
