@@ -3,7 +3,6 @@ all-or-nothing, and each row's origin is the file it came from."""
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import subprocess
@@ -50,16 +49,7 @@ n_params = 7.1e9
 """
 
 
-@pytest.fixture(autouse=True)
-def restore_catalogs():
-    saved = {name: copy.deepcopy(getattr(catalogs, name))
-             for name in ("_GPUS", "_API", "_PRESETS", "_ORIGIN", "_FILES")}
-    revision = catalogs._revision
-    yield
-    for name, value in saved.items():
-        getattr(catalogs, name).clear()
-        getattr(catalogs, name).update(value)
-    catalogs._revision = revision
+pytestmark = pytest.mark.usefixtures("restore_catalogs")  # tests here register catalog rows
 
 
 def write(tmp_path: Path, name: str, content) -> Path:

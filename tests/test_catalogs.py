@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import importlib.util
 import json
 import math
@@ -20,17 +19,7 @@ ODD_NAMES = [HOSTILE_NAME, "'; DROP TABLE gpus; --", "GPU \"quoted\" & <b>bold</
              "{gpu}", "%s %d", "a/b\\c", "  padded  ", "nan", "inf"]
 
 
-@pytest.fixture(autouse=True)
-def restore_catalogs():
-    """Registering mutates module-level tables: put them back exactly after every test."""
-    saved = {name: copy.deepcopy(getattr(catalogs, name)) for name in ("_GPUS", "_API", "_PRESETS", "_ORIGIN")}
-    revision = catalogs._revision
-    yield
-    for name, value in saved.items():
-        table = getattr(catalogs, name)
-        table.clear()
-        table.update(value)
-    catalogs._revision = revision
+pytestmark = pytest.mark.usefixtures("restore_catalogs")  # tests here register catalog rows
 
 
 def _load_spec():

@@ -106,20 +106,6 @@ LAB_CATALOG = {"as_of": "2026-05", "gpus": {"Lab GPU": {"flops": 500, "vram_GB":
                "api_prices": {"Lab API": {"input": 0.2, "output": 0.8}}}
 
 
-@pytest.fixture
-def restore_catalogs():
-    import copy
-
-    import taf_widgets.core.catalogs as catalogs
-
-    names = ("_GPUS", "_API", "_PRESETS", "_ORIGIN", "_FILES")
-    saved = {name: copy.deepcopy(getattr(catalogs, name)) for name in names}
-    revision = catalogs._revision
-    yield
-    for name, value in saved.items():
-        getattr(catalogs, name).clear()
-        getattr(catalogs, name).update(value)
-    catalogs._revision = revision
 
 
 def test_format_json_equals_the_core_result_and_json_stays_its_alias(capsys):

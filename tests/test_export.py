@@ -4,7 +4,6 @@ inert, and to_code that reruns to the same result."""
 from __future__ import annotations
 
 import ast
-import copy
 import json
 import re
 from html.parser import HTMLParser
@@ -43,15 +42,7 @@ CASES = [
 IDS = [f"{rid}-{i}" for i, (rid, _) in enumerate(CASES)]
 
 
-@pytest.fixture(autouse=True)
-def restore_catalogs():
-    saved = {name: copy.deepcopy(getattr(catalogs, name)) for name in ("_GPUS", "_API", "_PRESETS", "_ORIGIN")}
-    revision = catalogs._revision
-    yield
-    for name, value in saved.items():
-        getattr(catalogs, name).clear()
-        getattr(catalogs, name).update(value)
-    catalogs._revision = revision
+pytestmark = pytest.mark.usefixtures("restore_catalogs")  # tests here register catalog rows
 
 
 class _Page(HTMLParser):

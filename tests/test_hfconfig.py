@@ -59,15 +59,7 @@ def load(model: str) -> dict:
     return json.loads((CONFIGS / model / "config.json").read_text())
 
 
-@pytest.fixture(autouse=True)
-def restore_catalogs():
-    saved = {name: copy.deepcopy(getattr(catalogs, name)) for name in ("_GPUS", "_API", "_PRESETS", "_ORIGIN")}
-    revision = catalogs._revision
-    yield
-    for name, value in saved.items():
-        getattr(catalogs, name).clear()
-        getattr(catalogs, name).update(value)
-    catalogs._revision = revision
+pytestmark = pytest.mark.usefixtures("restore_catalogs")  # tests here register catalog rows
 
 
 # ── the exact counts ─────────────────────────────────────────────────────────

@@ -3,7 +3,6 @@ request blocked: the verdict, the chain table and the SVG charts render, and not
 
 from __future__ import annotations
 
-import copy
 
 import pytest
 
@@ -97,15 +96,6 @@ def test_report_in_dark_mode_keeps_text_readable(offline_page, tmp_path, artifac
     assert log["blocked"] == [] and log["errors"] == []
 
 
-@pytest.fixture
-def restore_catalogs():
-    saved = {name: copy.deepcopy(getattr(catalogs, name)) for name in ("_GPUS", "_API", "_PRESETS", "_ORIGIN")}
-    revision = catalogs._revision
-    yield
-    for name, value in saved.items():
-        getattr(catalogs, name).clear()
-        getattr(catalogs, name).update(value)
-    catalogs._revision = revision
 
 
 def test_hostile_names_render_as_text_and_run_nothing(offline_page, tmp_path, artifacts, restore_catalogs):
