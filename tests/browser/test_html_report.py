@@ -3,11 +3,9 @@ request blocked: the verdict, the chain table and the SVG charts render, and not
 
 from __future__ import annotations
 
-
 import pytest
 
 import taf_widgets.core as core
-import taf_widgets.core.catalogs as catalogs
 from taf_widgets.core import run_recipe, to_html
 from taf_widgets.core.report_charts import chart_specs
 
