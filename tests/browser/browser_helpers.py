@@ -10,8 +10,11 @@ def wait_widget(page, selector: str = ".taf-recipe", timeout: float = 60_000):
     return page.locator(selector).first
 
 
-# A JS expression: the `d` of every path the bqplot figures draw, in document order.
-ALL_PATHS_JS = "Array.from(document.querySelectorAll('.bqplot path')).map(p => p.getAttribute('d') || '')"
+# JS: what the bqplot figures draw, path by path in document order: its shape (`d`) and where
+# it is placed (a scatter dot keeps its shape and moves by its group's `transform`).
+DRAWN_JS = ("(p => (p.getAttribute('d') || '') + '@' + (p.getAttribute('transform') || '')"
+            " + '@' + ((p.parentNode && p.parentNode.getAttribute && p.parentNode.getAttribute('transform')) || ''))")
+ALL_PATHS_JS = f"Array.from(document.querySelectorAll('.bqplot path')).map({DRAWN_JS})"
 
 
 # ── what the kernel prints: read from the websocket, since Voilà shows none of it ────────────

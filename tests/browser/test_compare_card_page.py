@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from browser_helpers import DRAWN_JS
+
 from taf_widgets import CompareWidget, ModelCard
 
 MODELS = ["meta-llama/Meta-Llama-3-8B", "Qwen/Qwen2.5-7B", "mistralai/Mistral-7B-v0.1"]
-PATHS = "(el) => JSON.stringify(Array.from(el.querySelectorAll('.bqplot path')).map(p => p.getAttribute('d') || ''))"
+PATHS = f"(el) => JSON.stringify(Array.from(el.querySelectorAll('.bqplot path')).map({DRAWN_JS}))"
 
 
 def test_compare_shows_a_column_per_model_and_a_shared_change_reruns_all(voila, page, artifacts):

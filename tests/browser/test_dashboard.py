@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser_helpers import wait_widget
+from browser_helpers import DRAWN_JS, wait_widget
 
 from taf_widgets.core import get_preset, get_recipe
 
@@ -19,8 +19,7 @@ CASES = {
 }
 OTHER_PRESET = "Qwen/Qwen2.5-7B"
 
-PATHS_IN = ("(unit) => JSON.stringify(Array.from(unit.querySelectorAll('.bqplot path'))"
-            ".map(p => p.getAttribute('d') || ''))")
+PATHS_IN = f"(unit) => JSON.stringify(Array.from(unit.querySelectorAll('.bqplot path')).map({DRAWN_JS}))"
 
 
 @pytest.fixture
