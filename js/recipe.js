@@ -95,6 +95,10 @@ function download(/** @type {string} */ text, /** @type {string} */ filename, /*
 }
 
 let viewCount = 0;
+/** Views rendered and not yet cleaned up, published on <html data-taf-live-views> so a page
+ * (or a test) can see that closing a widget really ran its cleanup. */
+let liveViews = 0;
+const publishLiveViews = () => document.documentElement.setAttribute("data-taf-live-views", String(liveViews));
 
 /**
  * @param {{model: Model, el: HTMLElement}} view
@@ -102,6 +106,8 @@ let viewCount = 0;
  */
 function render({ model, el }) {
   const prefix = `taf-${++viewCount}`;
+  liveViews += 1;
+  publishLiveViews();
   const style = h("style", {}, CSS);
   const root = h("div", { class: "taf-recipe", "data-stale": "false", "data-revision": "", "data-result-inputs": "{}" });
   el.append(style, root);
@@ -216,7 +222,7 @@ function render({ model, el }) {
       const select = /** @type {HTMLSelectElement} */ (
         h("select", { id, "data-role": "preset", "aria-describedby": `${id}-help` }, h("option", { value: "" }, "(custom)"))
       );
-      for (const p of spec.presets || []) select.appendChild(h("option", { value: p.id, title: p.label }, p.id));
+      for (const p of spec.presets || []) select.appendChild(h("option", { value: p.id, title: p.origin ? `${p.label} (${p.origin})` : p.label }, p.id));
       select.addEventListener(
         "change",
         () => {
@@ -352,6 +358,8 @@ function render({ model, el }) {
   return () => {
     if (destroyed) return;
     destroyed = true;
+    liveViews -= 1;
+    publishLiveViews();
     for (const event of EVENTS) model.off(event, schedule);
     model.off("msg:custom", onMessage);
     for (const control of controls.values()) control.cancel();

@@ -26,7 +26,7 @@ import ipywidgets
 import traitlets
 
 from .charts import ChartSet, charts_for
-from .core import RECIPES, InputError, catalog_info, get_preset, get_recipe, list_presets, preset_names, run_recipe
+from .core import RECIPES, InputError, catalog_info, get_preset, get_recipe, list_presets, preset_names, row_origin, run_recipe
 from .core.params import REQUIRED, Param, coerce
 from .core.recipes import RecipeResult, resolve_params
 
@@ -103,7 +103,8 @@ def _matches_preset(recipe, preset: str, values: dict) -> bool:
 def _spec_for(recipe_id: str) -> dict:
     return {
         "recipe": get_recipe(recipe_id).describe(),
-        "presets": [{"id": p["id"], "label": p["label"]} for p in list_presets()],
+        "presets": [{"id": p["id"], "label": p["label"], "origin": row_origin("presets", p["id"])}
+                    for p in list_presets()],
         "as_of": catalog_info()["gpus"]["as_of"],
     }
 

@@ -197,6 +197,7 @@ function matchesChain(el, parts, scope) {
 export class FakeDocument {
   constructor() {
     this.liveListeners = 0;
+    this.documentElement = new FakeElement("html", this);
   }
   createElement(/** @type {string} */ tag) {
     return new FakeElement(tag, this);

@@ -355,6 +355,14 @@ test("a new recipe spec redraws the controls from its declarations", async () =>
   cleanup();
 });
 
+test("the page counts live views: render adds one, cleanup takes it away", () => {
+  const before = Number(doc.documentElement.getAttribute("data-taf-live-views") || 0);
+  const { cleanup } = mount(X2);
+  assert.equal(Number(doc.documentElement.getAttribute("data-taf-live-views")), before + 1);
+  cleanup();
+  assert.equal(Number(doc.documentElement.getAttribute("data-taf-live-views")), before);
+});
+
 test("cleanup removes every model and DOM listener and drops pending sends", async () => {
   const { el, root, model, cleanup } = mount(X2);
   assert.ok(model.listenerCount() > 0);
