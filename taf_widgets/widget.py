@@ -193,11 +193,13 @@ class RecipePanel(anywidget.AnyWidget):
 
     def export(self, fmt: str) -> tuple[str, str]:
         """The shown result as ("md", "json", "html" or "code") text, with a file name."""
-        from .core.export import export, to_code
+        from .core.export import FORMATS, export, to_code
 
+        if not isinstance(fmt, str) or fmt not in (*FORMATS, "code"):
+            raise InputError("format", fmt, "must be one of: " + ", ".join((*FORMATS, "code")))
         text = to_code(self._result_obj) if fmt == "code" else export(self._result_obj, fmt)
-        stem = f"taf-{self._result_obj.recipe_id}"
-        return text, f"{stem}.{ {'code': 'py'}.get(fmt, fmt) }"
+        extension = "py" if fmt == "code" else fmt
+        return text, f"taf-{self._result_obj.recipe_id}.{extension}"
 
     def load_config_text(self, text: Any, filename: str = "config.json") -> str | None:
         """Read a config.json's text (as the page's file picker sends it), add its model as a

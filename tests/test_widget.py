@@ -303,3 +303,15 @@ def test_the_panel_message_goes_out_before_the_charts(widgets_made):
             mark.send_state = lambda key=None, _o=original: (order.append("mark"), _o(key))[1]
     w.set(T_eval=100000)
     assert order[0] == "panel" and "mark" in order
+
+
+def test_exports_from_the_page_answer_with_text_or_a_clear_error(widgets_made):
+    w = RecipeWidget("X-5")
+    widgets_made.append(w)
+    replies = []
+    w.panel.send = lambda content, buffers=None: replies.append(content)
+    for fmt in ("md", "json", "html", "code", "pdf", ["md"], None):
+        w.panel._on_message(w.panel, {"type": "export", "format": fmt}, [])
+    assert [r["filename"] for r in replies[:4]] == ["taf-X-5.md", "taf-X-5.json", "taf-X-5.html", "taf-X-5.py"]
+    assert json.loads(replies[1]["text"]) == w.result
+    assert all("format" in r["error"] for r in replies[4:]) and len(replies) == 7
