@@ -23,7 +23,7 @@ from .core import InputError, catalog_info, get_recipe, list_presets, run_recipe
 from .core.params import REQUIRED
 from .core.recipes import RecipeResult, to_jsonable
 from .core.summary import key_numbers
-from .widget import _bundle, _identical
+from .widget import _assign_params, _bundle
 from .card import model_params
 
 __all__ = ["CompareWidget", "ComparePanel"]
@@ -88,47 +88,57 @@ class ComparePanel(anywidget.AnyWidget):
         if "T_eval" in names and "T_eval" not in params and recipe.param("T_eval").preset_default:
             # The longest training context of the models: where the comparison gets interesting.
             values["T_eval"] = max(arch["T_train"] for arch in self._architectures)
-        results = self._run(recipe_id, values)
-        if isinstance(results, InputError):
-            raise results
+        self._result_objs = self._run(recipe_id, values)  # raises for a model that cannot run
+        self._updating = False
         spec = {"recipe": {**recipe.describe(), "params": [p.describe() for p in shared]},
                 "presets": [{"id": p["id"], "label": p["label"]} for p in list_presets()],
                 "as_of": catalog_info()["gpus"]["as_of"]}
         super().__init__(recipe_id=recipe_id, models=[name for name, _, _ in described], params=values,
-                         results=results, revision=1, _spec=spec)
-        self.observe(lambda change: self._recompute(), names="params")
+                         results=_results_data(self._result_objs), revision=1, _spec=spec)
+        self.observe(lambda change: None if self._updating else self._recompute(), names="params")
 
-    def _run(self, recipe_id: str, values: dict) -> list | InputError:
+    def _run(self, recipe_id: str, values: dict) -> list[RecipeResult]:
+        """Every model's result on the shared ``values``; raises InputError for bad input."""
         recipe = get_recipe(recipe_id)
-        out = []
+        results = []
         for arch in self._architectures:
             model_values = dict(values)
             for p in recipe.params:
                 if p.preset_key and p.preset_key in arch:
                     model_values[p.name] = arch[p.preset_key]
-            try:
-                result = run_recipe(recipe_id, **model_values)
-            except InputError as exc:
-                return exc
-            data = result.to_dict()
-            data["key"] = to_jsonable(key_numbers(result))
-            out.append(data)
-        self._result_objs = [RecipeResult(**{k: d[k] for k in ("recipe_id", "recipe_name", "inputs", "chain",
-                                                                 "verdict", "reason", "mitigation", "notes")})
-                             for d in out]
-        return out
+            results.append(run_recipe(recipe_id, **model_values))
+        return results
 
-    def _recompute(self) -> None:
-        outcome = self._run(self.recipe_id, dict(self.params))
-        with self.hold_sync():
-            if isinstance(outcome, InputError):
-                self.errors = dict(outcome.errors)
-                self.stale = True
-            else:
-                self.results = outcome
-                self.errors = {}
-                self.stale = False
-                self.revision += 1
+    def set_params(self, values: dict) -> None:
+        """Assign the shared parameters and rerun every model, in one message."""
+        self._recompute(dict(values))
+
+    def _recompute(self, values: dict | None = None) -> None:
+        values = dict(self.params) if values is None else values
+        try:
+            outcome: list[RecipeResult] | InputError = self._run(self.recipe_id, values)
+        except InputError as exc:
+            outcome = exc
+        self._updating = True
+        try:
+            with self.hold_sync():
+                _assign_params(self, values)
+                if isinstance(outcome, InputError):
+                    self.errors = dict(outcome.errors)
+                    self.stale = True
+                else:
+                    self._result_objs = outcome
+                    self.results = _results_data(outcome)
+                    self.errors = {}
+                    self.stale = False
+                    self.revision += 1
+        finally:
+            self._updating = False
+
+
+def _results_data(results: list[RecipeResult]) -> list[dict]:
+    """The synced form of the results: each ``to_dict()`` with its key numbers."""
+    return [{**r.to_dict(), "key": to_jsonable(key_numbers(r))} for r in results]
 
 
 class _Overlay:
@@ -218,13 +228,7 @@ class CompareWidget(ipywidgets.VBox):
 
     def set(self, **params: Any) -> None:
         """Change shared parameters and rerun every model: ``c.set(T_eval=131072)``."""
-        new = {**self.panel.params, **params}
-        with self.panel.hold_sync():
-            if new == self.panel.params and not _identical(new, self.panel.params):
-                self.panel._trait_values["params"] = new
-                self.panel._recompute()
-            else:
-                self.panel.params = new
+        self.panel.set_params({**self.panel.params, **params})
 
     def close(self) -> None:
         self._overlay.close()

@@ -77,6 +77,16 @@ def _download_config(model_id: str) -> str:
                          f"{str(exc)[:200]}); pass the path of a downloaded config.json") from None
 
 
+def _assign_params(widget: Any, values: dict) -> None:
+    """Set ``widget.params`` to ``values``, sending them even when Python finds them equal to
+    the old ones but of other types (``True == 1``: a boolean is not a valid count)."""
+    if values != widget.params:
+        widget.params = values
+    elif not _identical(values, widget.params):
+        widget._trait_values["params"] = values
+        widget.send_state("params")
+
+
 def _identical(a: dict, b: dict) -> bool:
     """Equal, and of the same types: ``{"n": True}`` and ``{"n": 1}`` are equal in Python."""
     return a == b and all(type(a[k]) is type(b[k]) for k in a)
@@ -264,11 +274,6 @@ class RecipePanel(anywidget.AnyWidget):
         and a boolean is not a valid count)."""
         self._recompute(dict(values))
 
-    def _force_params(self, values: dict) -> None:
-        """Store ``values`` and send them, even though Python finds them equal to the old ones."""
-        self._trait_values["params"] = values
-        self.send_state("params")
-
     # ── state transitions ────────────────────────────────────────────────────
 
     def _on_params(self, change: dict) -> None:
@@ -342,10 +347,7 @@ class RecipePanel(anywidget.AnyWidget):
         self._updating = True
         try:
             with self.hold_sync():
-                if values != self.params:
-                    self.params = values
-                elif not _identical(values, self.params):
-                    self._force_params(values)  # equal to Python, other types: True == 1
+                _assign_params(self, values)
                 if self.preset and not _matches_preset(recipe, self.preset, values):
                     self.preset = ""
                 elif (not self.preset and self._last_preset and recipe.takes_preset
