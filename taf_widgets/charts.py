@@ -4,7 +4,7 @@ What each chart shows is decided once, in :func:`taf_widgets.core.report_charts.
 (the same specs draw the static HTML report's SVG). Here a spec becomes a figure: one
 mark per series, created on the first draw; every later result assigns new data to
 those marks and scales inside ``hold_sync`` (never a new figure). Log axes get ticks on
-whole decades.
+whole decades, placed by the same rule as the report's.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 from .core import get_recipe, run_recipe
 from .core.params import REQUIRED
 from .core.recipes import RecipeResult
-from .core.report_charts import POINTS, ChartSpec, Series, chart_specs
+from .core.report_charts import POINTS, ChartSpec, Series, _decade_ticks, chart_specs
 from .core.report_charts import _log_grid as _log_grid_list
 
 __all__ = ["ChartSet", "SpecCharts", "charts_for", "POINTS"]
@@ -82,19 +82,6 @@ def _axis_range(fig: bq.Figure, axis: bq.Axis) -> tuple[float, float] | None:
     return float(min(v.min() for v in values)), float(max(v.max() for v in values))
 
 
-def _decade_ticks(span: tuple[float, float] | None) -> list[float] | None:
-    """Ticks at 10^k across ``span``, with 2·10^k and 5·10^k added when it covers few decades."""
-    if span is None:
-        return None
-    lo, hi = math.floor(math.log10(span[0])), math.ceil(math.log10(span[1]))
-    if hi - lo > 12:  # too many decades to label each: every other one
-        return [10.0 ** k for k in range(lo, hi + 1, 2)]
-    ticks = [10.0 ** k for k in range(lo, hi + 1)]
-    if hi - lo <= 2:
-        ticks = sorted(t * m for t in ticks for m in (1, 2, 5))
-    return [t for t in ticks if span[0] / 1.0001 <= t <= span[1] * 1.0001] or ticks
-
-
 class ChartSet:
     """The figures of one recipe; ``update(result)`` redraws them from a result."""
 
@@ -107,7 +94,8 @@ class ChartSet:
         for fig in self.figures:
             for axis in fig.axes:
                 if isinstance(axis.scale, bq.LogScale):
-                    ticks = _decade_ticks(_axis_range(fig, axis))
+                    span = _axis_range(fig, axis)
+                    ticks = None if span is None else _decade_ticks(*span)  # as the report's SVG
                     if ticks is not None and (axis.tick_values is None or list(axis.tick_values) != ticks):
                         axis.tick_values = ticks
 
