@@ -4,6 +4,18 @@ import json
 import struct
 
 
+def type_and_wait(page, root, name: str, text: str, timeout: float = 15_000) -> int:
+    """Type ``text`` into parameter ``name``'s field, press Enter, and wait for the kernel's next
+    result to be shown; returns the new revision."""
+    revision = int(root.get_attribute("data-revision"))
+    field = root.locator(f"[data-param={name}]")
+    field.fill(text)
+    field.press("Enter")
+    page.wait_for_function("([el, r]) => Number(el.dataset.revision) > r",
+                           arg=[root.element_handle(), revision], timeout=timeout)
+    return int(root.get_attribute("data-revision"))
+
+
 def wait_widget(page, selector: str = ".taf-recipe", timeout: float = 60_000):
     """Wait until a recipe panel has rendered a result (a revision and chain rows)."""
     page.wait_for_selector(f"{selector}[data-revision] [data-role=chain] tbody tr", timeout=timeout)

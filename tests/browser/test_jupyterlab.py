@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser_helpers import wait_widget
+from browser_helpers import type_and_wait, wait_widget
 
 RECIPES = ["X-2", "X-1", "X-3", "X-5", "X-19"]
 
@@ -51,12 +51,7 @@ def test_all_five_widgets_render_in_jupyterlab_and_answer_a_change(jupyterlab, p
 
     # One round trip through the kernel: the first widget's context length.
     root = wait_widget(page)
-    revision = int(root.get_attribute("data-revision"))
-    field = root.locator("[data-param=T_eval]")
-    field.fill("65536")
-    field.press("Enter")
-    page.wait_for_function("([el, r]) => Number(el.dataset.revision) > r",
-                           arg=[root.element_handle(), revision], timeout=15_000)
+    type_and_wait(page, root, "T_eval", "65536")
     assert json.loads(root.get_attribute("data-result-inputs"))["T_eval"] == 65536
     assert page.log.unexpected() == []
 
@@ -72,12 +67,7 @@ def test_quickstart_runs_in_jupyterlab_and_its_widget_answers(jupyterlab, page, 
     root = wait_widget(page)
     assert root.locator("[data-role=preset]").input_value() == "mistralai/Mistral-7B-v0.1"
     assert json.loads(root.get_attribute("data-result-inputs"))["T_eval"] == 32000
-    revision = int(root.get_attribute("data-revision"))
-    field = root.locator("[data-param=T_eval]")
-    field.fill("4096")
-    field.press("Enter")
-    page.wait_for_function("([el, r]) => Number(el.dataset.revision) > r",
-                           arg=[root.element_handle(), revision], timeout=15_000)
+    type_and_wait(page, root, "T_eval", "4096")
     assert json.loads(root.get_attribute("data-result-inputs"))["T_eval"] == 4096
     unit = page.locator(".taf-recipe-widget").first
     unit.scroll_into_view_if_needed()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from browser_helpers import ALL_PATHS_JS, wait_widget
+from browser_helpers import ALL_PATHS_JS, type_and_wait, wait_widget
 
 
 def test_x2_in_voila_renders_and_a_typed_context_length_updates_everything(voila, page, artifacts):
@@ -23,11 +23,7 @@ def test_x2_in_voila_renders_and_a_typed_context_length_updates_everything(voila
     page.screenshot(path=str(artifacts / "voila-x2-before.png"), full_page=True)
 
     # 32,000 → 40,000,000 tokens: far past L_NIAH and into Phase B, so the verdict changes.
-    field = root.locator("[data-param=T_eval]")
-    field.fill("40000000")
-    field.press("Enter")
-    page.wait_for_function("([el, r]) => Number(el.dataset.revision) > r",
-                           arg=[root.element_handle(), revision], timeout=15_000)
+    assert type_and_wait(page, root, "T_eval", "40000000") > revision
     assert json.loads(root.get_attribute("data-result-inputs"))["T_eval"] == 40_000_000
     assert verdict.inner_text().startswith("NO")
     rows_after = root.locator("[data-role=chain] tbody tr").all_inner_texts()
