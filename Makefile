@@ -3,8 +3,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8866
 PYTEST_ARGS ?=
+# The reference module for `make test-spec` (beside the checkout by default).
+SPEC ?= $(abspath ../shared/spec/taf_browser_seed.py)
 
-.PHONY: setup dashboard test test-fast test-min-deps bench build clean
+.PHONY: setup dashboard test test-spec test-wheel test-fast test-min-deps bench build clean
 
 setup:
 	VENV=$(VENV) bash scripts/setup.sh
@@ -24,6 +26,16 @@ test: setup
 
 test-min-deps:
 	bash scripts/test-min-deps.sh
+
+## The comparisons with the live reference module (tests/spec); fails if SPEC is missing.
+test-spec: setup
+	@test -f "$(SPEC)" || { echo "test-spec: the reference module is not at $(SPEC) (make test-spec SPEC=path/to/taf_browser_seed.py)" >&2; exit 1; }
+	TAF_SPEC_PATH="$(SPEC)" $(PY) -m pytest tests/spec $(PYTEST_ARGS)
+
+## Build the sdist and the wheel, install the wheel in a fresh venv with no node/npm on PATH
+## and run the kernel-side check and a Voilà browser test against it; install the sdist too.
+test-wheel: setup
+	PY=$(PY) bash scripts/test-wheel.sh
 
 ## Only the fast tests (no browser, no notebooks).
 test-fast: setup

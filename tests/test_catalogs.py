@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
-import os
-from pathlib import Path
 
 import pytest
 
@@ -22,43 +19,27 @@ ODD_NAMES = [HOSTILE_NAME, "'; DROP TABLE gpus; --", "GPU \"quoted\" & <b>bold</
 pytestmark = pytest.mark.usefixtures("restore_catalogs")  # tests here register catalog rows
 
 
-def _load_spec():
-    path = Path(os.environ.get("TAF_SPEC_PATH") or
-                Path(__file__).resolve().parents[2] / "shared/spec/taf_browser_seed.py")
-    if not path.is_file():
-        pytest.fail(f"the reference spec is missing: {path} (set TAF_SPEC_PATH to its location)")
-    loader = importlib.util.spec_from_file_location("taf_spec_for_catalog_tests", path)
-    module = importlib.util.module_from_spec(loader)
-    loader.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def spec():
-    return _load_spec()
-
-
 GOOD_GPU = dict(flops=500.0, vram_GB=1000.0, bw_GB_s=20_000.0, usd_h=0.0001, tdp=300.0)
 
 
 # ── lookups ──────────────────────────────────────────────────────────────────
 
 
-def test_bundled_gpus_equal_the_spec_catalog(spec):
-    assert core.gpu_names() == list(spec.GPU_CATALOG)
-    for name, row in spec.GPU_CATALOG.items():
+def test_bundled_gpus_equal_the_spec_catalog(spec_facts):
+    assert core.gpu_names() == list(spec_facts["gpu_catalog"])
+    for name, row in spec_facts["gpu_catalog"].items():
         assert core.get_gpu(name) == row
 
 
-def test_bundled_api_prices_equal_the_spec(spec):
-    assert core.api_model_names() == list(spec.API_PRICING)
-    for name, row in spec.API_PRICING.items():
+def test_bundled_api_prices_equal_the_spec(spec_facts):
+    assert core.api_model_names() == list(spec_facts["api_pricing"])
+    for name, row in spec_facts["api_pricing"].items():
         assert core.get_api_price(name) == row
 
 
-def test_bundled_presets_equal_the_spec(spec):
-    assert core.preset_names() == list(spec.PRESETS)
-    for name, row in spec.PRESETS.items():
+def test_bundled_presets_equal_the_spec(spec_facts):
+    assert core.preset_names() == list(spec_facts["presets"])
+    for name, row in spec_facts["presets"].items():
         assert core.get_preset(name) == row
 
 

@@ -6,6 +6,7 @@ spec. Numbers must be exactly equal (no tolerance): the formulas are the spec's.
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 from pathlib import Path
@@ -95,6 +96,8 @@ def test_recipe_case(case):
     results = _decode(case["chain_results"])
     breakdowns = _decode(case["chain_breakdowns"])
     assert len(result.chain) >= len(results)
+    assert [[s["step"], s["section"], s["name"]] for s in result.chain][:len(case["chain_steps"])] == \
+        case["chain_steps"], f"{case['id']}: the chain's steps, sections or names differ from the spec's"
     for n, (step, expected, breakdown) in enumerate(zip(result.chain, results, breakdowns), start=1):
         same(step["result"], expected, f"{case['id']} step {n} result")
         if breakdown is not None:
@@ -105,9 +108,78 @@ def test_recipe_case(case):
 
 @pytest.mark.parametrize("case", FORMULA_CASES, ids=[c["id"] for c in FORMULA_CASES])
 def test_formula_case(case):
-    kwargs = {k: v for k, v in case["kwargs"].items() if k != "blend_input_output"}
-    ours = getattr(core, case["function"])(*case["args"], **kwargs)
+    ours = getattr(core, case["function"])(*case["args"], **case["kwargs"])
     same(ours, _decode(case["result"]), case["id"])
+
+
+# ── the spec's signatures ────────────────────────────────────────────────────
+
+SIGNATURES = _DATA["spec_facts"]["signatures"] if _DATA else {}
+# The spec's public functions that are recipe internals or return JSON text for its own UI;
+# our equivalents are run_recipe, list_recipes and list_presets, tested elsewhere.
+NOT_FORMULAS = {"run_recipe", "list_recipes", "list_presets", "run_recipe_x1", "run_recipe_x2",
+                "run_recipe_x3", "run_recipe_x5", "run_recipe_x19"}
+FORMULAS = sorted(set(SIGNATURES) - NOT_FORMULAS)
+
+
+def test_every_public_spec_function_is_ours_or_named_as_not_a_formula():
+    assert FORMULAS, "the golden file carries no signatures"
+    missing = [name for name in FORMULAS if not callable(getattr(core, name, None))]
+    assert not missing, f"the spec's public functions missing from taf_widgets.core: {missing}"
+
+
+@pytest.mark.parametrize("name", FORMULAS)
+def test_formula_accepts_the_spec_signature(name):
+    """Our function takes the spec's parameters, in the spec's order, with the same names,
+    so a call written against the spec works positionally and by keyword."""
+    ours = [p for p in inspect.signature(getattr(core, name)).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    theirs = SIGNATURES[name]
+    assert [p.name for p in ours][:len(theirs)] == [p["name"] for p in theirs]
+    for mine, its in zip(ours, theirs):
+        assert mine.kind.name == its["kind"], f"{name}({mine.name}): {mine.kind.name}, spec {its['kind']}"
+        assert (mine.default is not mine.empty) == its["has_default"], f"{name}({mine.name}) default"
+        if its["has_default"]:
+            assert mine.default == _decode(its["default"]), f"{name}({mine.name}) default"
+    assert all(p.default is not p.empty for p in ours[len(theirs):]), f"{name}: extra parameters need defaults"
+
+
+def _full_calls(name):
+    """The golden cases of ``name`` with every spec parameter given: defaults filled in."""
+    theirs = SIGNATURES[name]
+    for case in FORMULA_CASES:
+        if case["function"] != name:
+            continue
+        bound = dict(zip([p["name"] for p in theirs], case["args"]))
+        bound.update(case["kwargs"])
+        for p in theirs:
+            if p["has_default"] and p["name"] not in bound:
+                bound[p["name"]] = _decode(p["default"])
+        if all(p["name"] in bound for p in theirs):
+            yield case, [bound[p["name"]] for p in theirs], bound
+
+
+CALLED = sorted({case["function"] for case in FORMULA_CASES})
+
+
+def test_every_spec_formula_has_golden_cases():
+    assert set(FORMULAS) - {"get_preset"} == set(CALLED)
+
+
+def test_get_preset_takes_the_spec_argument_by_name(spec_facts):
+    for name, row in spec_facts["presets"].items():
+        assert core.get_preset(model_id=name) == core.get_preset(name) == row
+
+
+@pytest.mark.parametrize("name", CALLED)
+def test_formula_called_with_every_spec_argument_positionally_and_by_name(name):
+    calls = list(_full_calls(name))
+    assert calls, f"no golden case of {name} to call it with"
+    fn = getattr(core, name)
+    for case, args, kwargs in calls:
+        expected = _decode(case["result"])
+        same(fn(*args), expected, f"{case['id']} (positional)")
+        same(fn(**kwargs), expected, f"{case['id']} (by name)")
 
 
 # ── the golden file itself ───────────────────────────────────────────────────

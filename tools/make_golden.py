@@ -13,8 +13,13 @@ a `<` written as `<=` would show up, not only on "typical" inputs.
 Output layout:
     {"generated_from": "<spec file name>",
      "recipe_cases":  [{"id", "recipe", "params", "chain_results",
-                        "chain_breakdowns", "verdict"}, ...],
-     "formula_cases": [{"id", "function", "args", "kwargs", "result"}, ...]}
+                        "chain_breakdowns", "chain_steps", "verdict"}, ...],
+     "formula_cases": [{"id", "function", "args", "kwargs", "result"}, ...],
+     "spec_facts":    {"gpu_catalog", "api_pricing", "presets", "recipes": [[name, row], ...],
+                       "list_presets", "list_recipes", "signatures": {name: [param, ...]}}}
+
+"spec_facts" pins the spec's catalogs, recipe metadata and public function
+signatures, so that the default test suite checks them without the spec itself.
 
 Non-finite floats are stored as the strings "inf", "-inf" and "nan" because
 strict JSON has no literal for them; finite floats round-trip exactly (json
@@ -266,6 +271,7 @@ class Golden:
             "id": case_id, "recipe": recipe, "params": dict(params),
             "chain_results": [s["result"] for s in steps],
             "chain_breakdowns": [s.get("breakdown") for s in steps],
+            "chain_steps": [[s["step"], s["section"], s["name"]] for s in steps],
             "verdict": out["verdict"],
         })
         if recipe == "X-2" and out["verdict"] == "NO":
@@ -661,6 +667,31 @@ def gen_formulas(g: Golden) -> None:
       12_000.0, 3.3, 6.25, blend_input_output=0.3)
 
 
+# ── Facts: catalogs, recipe metadata, signatures ────────────────────────────
+def spec_facts(spec: ModuleType) -> dict:
+    """The spec's tables and the signatures of its public functions, as JSON data."""
+    signatures = {}
+    for name, fn in vars(spec).items():
+        if name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != spec.__name__:
+            continue
+        signatures[name] = [
+            {"name": p.name, "kind": p.kind.name,
+             "default": None if p.default is p.empty else encode(p.default),
+             "has_default": p.default is not p.empty}
+            for p in inspect.signature(fn).parameters.values()
+        ]
+    # Tables are [name, row] pairs: the file is written with sorted keys, and their order is a fact.
+    return {
+        "gpu_catalog": [[name, row] for name, row in spec.GPU_CATALOG.items()],
+        "api_pricing": [[name, row] for name, row in spec.API_PRICING.items()],
+        "presets": [[name, row] for name, row in spec.PRESETS.items()],
+        "list_presets": json.loads(spec.list_presets()),
+        "list_recipes": json.loads(spec.list_recipes()),
+        "recipes": [[rid, {k: v for k, v in row.items() if k != "fn"}] for rid, row in spec.RECIPES.items()],
+        "signatures": signatures,
+    }
+
+
 # ── Main ────────────────────────────────────────────────────────────────────
 def load_spec(path: Path) -> ModuleType:
     loader_spec = importlib.util.spec_from_file_location("taf_spec", path)
@@ -716,7 +747,8 @@ def main(argv: list[str] | None = None) -> int:
 
     doc = encode({"generated_from": args.spec.name,
                   "recipe_cases": g.recipe_cases,
-                  "formula_cases": g.formula_cases})
+                  "formula_cases": g.formula_cases,
+                  "spec_facts": spec_facts(g.spec)})
     text = json.dumps(doc, indent=1, sort_keys=True, allow_nan=False)
     # Guard the exact-round-trip promise before anything is written.
     if json.loads(text) != doc:

@@ -114,11 +114,11 @@ def preset_names() -> list[str]:
     return list(_PRESETS)
 
 
-def get_preset(name: str) -> dict:
-    """A copy of preset ``name``'s architecture parameters (the keys of ARCHITECTURE)."""
-    if not isinstance(name, str) or name not in _PRESETS:
-        raise _unknown("preset", name, preset_names())
-    return dict(_PRESETS[name])
+def get_preset(model_id: str) -> dict:
+    """A copy of preset ``model_id``'s architecture parameters (the keys of ARCHITECTURE)."""
+    if not isinstance(model_id, str) or model_id not in _PRESETS:
+        raise _unknown("preset", model_id, preset_names())
+    return dict(_PRESETS[model_id])
 
 
 def list_presets() -> list[dict]:

@@ -340,13 +340,18 @@ def cost_per_inference_token(model_GB: float, gpu: str, batch: int = 1) -> dict:
 
 
 def break_even_volume(
-    training_cost: float, self_inference_per_Mtok: float, api_per_Mtok: float
+    training_cost: float, self_inference_per_Mtok: float, api_per_Mtok: float,
+    blend_input_output: float = 0.5,
 ) -> dict:
     """§24.3 Total volume at which training pays off: Mtok = training $ / (API $/Mtok − self $/Mtok).
 
     This is a total volume, not a monthly one. When self-hosting costs as much or
     more per token the result is ``{"error": ...}``: it never breaks even.
     Keys: savings_per_Mtok, Mtok_breakeven, tokens_breakeven.
+
+    ``blend_input_output`` is accepted so that calls written against the spec's
+    signature work, and has no effect: the spec declares it and ignores it, and
+    ``api_per_Mtok`` is already the blended price (X-1 averages input and output, step 5).
     """
     _number("training_cost", training_cost, low=0)
     _number("self_inference_per_Mtok", self_inference_per_Mtok, low=0)
