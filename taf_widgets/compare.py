@@ -231,9 +231,13 @@ class CompareWidget(ipywidgets.VBox):
         self.panel.set_params({**self.panel.params, **params})
 
     def close(self) -> None:
-        self._overlay.close()
-        self.panel.layout.close()
-        self.panel.close()
+        overlay = getattr(self, "_overlay", None)  # absent when __init__ refused its arguments
+        if overlay is not None:
+            overlay.close()
+        panel = getattr(self, "panel", None)
+        if panel is not None:
+            panel.layout.close()
+            panel.close()
         self.layout.close()
         super().close()
 

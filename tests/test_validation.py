@@ -594,7 +594,8 @@ FORMULA_ARGS = {
     "inference_decode_throughput": dict(N_params=8e9, hbm_GB_per_s=3350.0, bytes_per_element=2.0),
     "cost_per_training_run": dict(N_params=8e9, D_tokens=1e11, gpu="H100 SXM", n_gpus=8, mfu=0.45),
     "cost_per_inference_token": dict(model_GB=16.0, gpu="H100 SXM", batch=1),
-    "break_even_volume": dict(training_cost=1e6, self_inference_per_Mtok=0.5, api_per_Mtok=5.0),
+    "break_even_volume": dict(training_cost=1e6, self_inference_per_Mtok=0.5, api_per_Mtok=5.0,
+                              blend_input_output=0.5),
 }
 FORMULA_HOSTILE = [None, "8e9", "", [], object(), complex(1, 1), 10**400, -(10**400), math.nan, math.inf,
                    -math.inf, -1, 0, -0.0, 5e-324, 1e308, -1e308, True]
