@@ -26,7 +26,8 @@ import ipywidgets
 import traitlets
 
 from .charts import ChartSet, charts_for
-from .core import RECIPES, InputError, catalog_info, get_preset, get_recipe, list_presets, preset_names, row_origin, run_recipe
+from .core import (RECIPES, InputError, catalog_info, get_preset, get_preset_extras, get_recipe, list_presets,
+                   preset_names, row_origin, run_recipe)
 from .core.params import REQUIRED, Param, coerce
 from .core.recipes import RecipeResult, resolve_params
 
@@ -289,7 +290,7 @@ class RecipePanel(anywidget.AnyWidget):
                 self._recompute()
             return
         try:
-            row = get_preset(change["new"])
+            row = {**get_preset_extras(change["new"]), **get_preset(change["new"])}
         except InputError as exc:
             with self.hold_sync():
                 self.errors = {**self.errors, "preset": str(exc)}
