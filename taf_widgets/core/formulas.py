@@ -259,6 +259,8 @@ def df_window_exact(gamma: float, N: int, f: float = 0.90) -> int | None:
     _number("f", f, low=0, low_open=True)
     if f >= 1:
         raise InputError("f", f, "must be in the open interval (0, 1)")
+    if N > 1e15:
+        raise InputError("N", N, "must be <= 1e15 tokens")
     if not (0.65 <= gamma <= 0.85):
         return None
     n = int(math.floor(N))
