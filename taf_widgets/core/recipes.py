@@ -39,6 +39,11 @@ EMPIRICAL_NOTE = (
     "fits over 23 models (§26.10), not laws; here they decide the verdict."
 )
 
+AUDITED_NOTE = (
+    "Audited calibration (May 2026): δ_GQA (+0.11) is applied and reliable, δ_post_IH (−0.15) is "
+    "applied but exploratory, δ_SWA is applied as 0; the corrections remain empirical fits (§26.10)."
+)
+
 
 @dataclass(frozen=True)
 class Recipe:
@@ -482,8 +487,13 @@ def _x2(v: Values) -> Outcome:
             how = "fine-tuning required" if alpha > 8 else "zero-shot may work"
             reason = (f"Measured γ_obs = {g_obs:.4f} ≥ 1: attention decays too fast for long-range "
                       "retrieval (Phase B), whatever the length.")
-            mitigation = (f"Extend RoPE NTK-aware: θ ≈ {F.theta_design(0.85, T_eval):,.0f} puts γ at 0.85, "
-                          f"α_opt = {alpha:.2f} ({how}).")
+            if alpha >= 1:
+                mitigation = (f"Extend RoPE NTK-aware: θ ≈ {F.theta_design(0.85, T_eval):,.0f} puts γ at 0.85, "
+                              f"α_opt = {alpha:.2f} ({how}).")
+            else:
+                mitigation = (f"The Padé rule gives α_opt = {alpha:.2f} < 1 (θ is already large enough on paper), "
+                              "so a larger RoPE base does not answer a measured γ_obs ≥ 1: test retrieval at this "
+                              "length (needle-in-a-haystack), or choose a model trained for it.")
         elif T_eval < dh_obs:
             verdict = "YES"
             reason = f"L = {T_eval:,} lies inside the measured horizon d_h_obs = {dh_obs:,.0f}."
@@ -502,7 +512,7 @@ def _x2(v: Values) -> Outcome:
         caveats.append(("closed_form_identity", IDENTITY_NOTE))
         deltas = decomp["delta_GQA"] + decomp["delta_SWA"] + decomp["delta_post_IH"]
         if deltas != 0:
-            notes.append(EMPIRICAL_NOTE)
+            notes.append(AUDITED_NOTE if v.get("calibration") == "audited" else EMPIRICAL_NOTE)
         else:
             notes.append("The γ corrections sum to zero here, so YES versus DEGRADED is decided by "
                          "floating-point rounding of d_horizon against L.")
@@ -889,7 +899,7 @@ def _x19(v: Values) -> Outcome:
     if regime == "borderline":
         notes.append("d_horizon is within 0.8–1.2 × T_train/2: the borderline regime counts as not met.")
     if not measured and decomp["gamma_corrected"] != g_pade:
-        notes.append(EMPIRICAL_NOTE)
+        notes.append(AUDITED_NOTE if audited else EMPIRICAL_NOTE)
     if audited and df is not None:
         notes.append(f"D_f is the exact discrete sum (audited calibration); the spec's closed form gives "
                      f"{F.df_window(g, T_eval, f=0.90):,}.")
