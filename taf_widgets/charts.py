@@ -176,9 +176,10 @@ class _SpecFigure:
                     _set(mark, visible=False)
             elif s.kind == "point":
                 if s.x:
-                    _set(mark, x=list(s.x), y=list(s.y), labels=label, visible=True)
+                    _set(mark, x=list(s.x), y=list(s.y), labels=label, visible=True,
+                         display_legend=bool(s.legend and s.label))
                 else:
-                    _set(mark, visible=False)
+                    _set(mark, visible=False, display_legend=False)
             else:
                 _set(mark, x=np.asarray(s.x, dtype=float), y=np.asarray(s.y, dtype=float), labels=label)
 

@@ -26,6 +26,7 @@ __all__ = ["ChartSpec", "Series", "chart_specs", "render_svg", "POINTS"]
 
 POINTS = 96
 BLUE, GREY, RED, GREEN, ORANGE, PURPLE = "#1f77b4", "#8c8c8c", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd"
+PINK = "#e377c2"
 _DASHES = {"dashed": "6 4", "dash_dotted": "8 3 2 3", None: None}
 
 
@@ -107,6 +108,12 @@ def _x2(result: RecipeResult) -> list[ChartSpec]:
                          f"L_NIAH = {_tokens(l_niah)}", "dash_dotted"))
     series.append(Series("point", [T], [min(max(g, y_lo), y_hi)], BLUE, "operating point",
                          tooltip=f"L = {T:,} tokens, γ corrected = {g:.4f}"))
+    g_obs = v.get("gamma_obs")
+    # Always a series (empty without a measured γ), so a live chart keeps the same marks.
+    series.append(Series("point", [T] if g_obs is not None else [],
+                         [min(max(g_obs, y_lo), y_hi)] if g_obs is not None else [], PINK,
+                         f"γ_obs = {g_obs:.4f} (measured)" if g_obs is not None else "γ_obs (measured)",
+                         tooltip=None if g_obs is None else f"measured γ_obs = {g_obs:.4f}"))
     gamma = ChartSpec("gamma", "Does γ stay in Phase A (0 < γ < 1) at this length?", "context length (tokens)",
                       "γ", series, x_log=True, x_range=(lo, hi), y_range=(y_lo, y_hi), x_format="~s",
                       legend="bottom-left")
@@ -206,7 +213,7 @@ def _x19(result: RecipeResult) -> list[ChartSpec]:
     T = v["T_eval"]
     per_token_GB = F.kv_cache_memory(v["n_layers"], v["n_kv_heads"], v["d_head"], 1)["GB"]  # BF16, as step 5
     df = result.step(3)["result"]
-    dh = F.d_horizon(v["theta"], result.step(2)["result"])
+    dh = F.d_horizon(v["theta"], result.step(4)["inputs"]["gamma"])  # the γ the decision used
     lo, hi = _decades_around(T, 2, 2)
     grid = _log_grid(lo, hi)
     series = [
@@ -439,7 +446,7 @@ def render_svg(spec: ChartSpec, uid: str) -> str:
                 tip = f"<title>{escape(s.tooltip)}</title>" if s.tooltip else ""
                 out.append(f'<circle class="point" cx="{_f(xs(s.x[0]))}" cy="{_f(ys(s.y[0]))}" r="6" '
                            f'fill="{s.color}" data-series="{escape(s.label or "")}">{tip}</circle>')
-        if s.legend and s.label:
+        if s.legend and s.label and not (s.kind == "point" and not s.x):  # an empty point has no entry
             legend.append(s)
     out.append("</g>")
     if spec.empty_text and not any(s.x for s in spec.series if s.kind == "bars"):
