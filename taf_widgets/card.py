@@ -95,7 +95,8 @@ class ModelCard(anywidget.AnyWidget):
                 continue
             data = result.to_dict()
             cards.append({**{k: data[k] for k in ("recipe_id", "recipe_name", "verdict", "tone", "reason",
-                                                  "mitigation", "notes", "chain", "inputs")},
+                                                  "mitigation", "notes", "chain", "inputs", "caveats",
+                                                  "caveat_text", "confidence")},
                           "question": recipe.question, "key": to_jsonable(key_numbers(result))})
         with self.hold_sync():
             self.cards = cards
