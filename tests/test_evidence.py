@@ -288,3 +288,13 @@ def test_core_modules_import_only_downward():
                 for target in targets:
                     target = target.split(".")[0]
                     assert target in LAYERS[:i], f"{name} imports {target}, which is not below it"
+
+
+def test_sweeps_take_the_new_params_and_carry_band_and_caveats():
+    rows = core.sweep("X-2", "T_eval", [8192, 32000], preset=LLAMA, gamma_obs=1.0455)
+    assert [r["verdict"] for r in rows] == ["NO", "NO"]
+    assert rows[0]["caveats"] == "measured_gamma"
+    assert rows[1]["caveats"] == "beyond_trained_length,measured_gamma"
+    assert rows[1]["confidence"] == run_recipe("X-2", preset=LLAMA, T_eval=32000, gamma_obs=1.0455).confidence["band"]
+    audited = core.sweep("X-19", "T_eval", [2048], preset="EleutherAI/pythia-1b", calibration="audited")
+    assert "delta_post_ih_exploratory" in audited[0]["caveats"]
