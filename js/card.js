@@ -6,12 +6,14 @@ import { CSS } from "./styles.js";
 import { h } from "./controls.js";
 import { chainTable } from "./chain.js";
 import { formatQuantity } from "./format.js";
+import { caveatList, confidencePill, otherNotes } from "./trust.js";
 
 /**
  * @typedef {{key: string, label: string, value: unknown, unit: string}} KeyNumber
  * @typedef {{recipe_id: string, recipe_name: string, question: string, verdict?: string, tone?: string,
  *   reason?: string, mitigation?: string, notes?: string[], key?: KeyNumber[],
- *   chain?: import("./recipe.js").ChainStep[], error?: string}} Card
+ *   chain?: import("./recipe.js").ChainStep[], error?: string,
+ *   confidence?: import("./trust.js").Confidence, caveats?: string[], caveat_text?: Record<string, string>}} Card
  * @typedef {{model: string, params: Record<string, unknown>, T_eval: number, cards: Card[],
  *   notes: string[], revision: number}} CardModel
  */
@@ -35,8 +37,10 @@ export function keyList(keys) {
 function cardBox(card) {
   const tone = TONES.includes(card.tone || "") ? card.tone : "caution";
   const box = h("details", { class: `taf-cardbox taf-tone-${card.error ? "no" : tone}`, "data-card": card.recipe_id });
+  const pill = card.error ? null : confidencePill(card);
   const head = h("div", { class: "taf-cardhead" },
     h("span", { class: "taf-badge" }, card.error ? "INVALID" : String(card.verdict ?? "")),
+    ...(pill ? [pill] : []),
     h("span", { class: "taf-title" }, `${card.recipe_id} · ${card.recipe_name}`));
   const summary = h("summary", {}, head, h("div", { class: "taf-question" }, card.question || ""));
   if (card.error) {
@@ -49,11 +53,13 @@ function cardBox(card) {
     summary.append(h("div", {}, h("span", { class: "taf-headline", "data-role": "headline" }, keyText(keys[0])),
       " ", h("span", { class: "taf-question" }, keys[0].label)));
   }
+  const caveats = caveatList(card);
+  if (caveats) summary.append(caveats);
   box.append(summary,
     h("div", { class: "taf-reason" }, String(card.reason ?? "")),
     h("div", { class: "taf-mitigation" }, h("b", {}, "Mitigation: "), String(card.mitigation ?? "")),
     keyList(keys.slice(1)),
-    h("ul", { class: "taf-notes" }, ...(card.notes || []).map((n) => h("li", {}, String(n)))),
+    h("ul", { class: "taf-notes" }, ...otherNotes(card).map((n) => h("li", {}, String(n)))),
     h("div", { class: "taf-table-wrap" }, chainTable(card.chain || [])));
   return box;
 }

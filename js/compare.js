@@ -4,6 +4,7 @@
 
 import { CSS } from "./styles.js";
 import { createControl, h } from "./controls.js";
+import { caveatList, confidencePill } from "./trust.js";
 import { keyList } from "./card.js";
 
 /**
@@ -82,7 +83,9 @@ function render({ model, el }) {
       const tone = TONES.includes(r.tone) ? r.tone : "caution";
       return h("div", { class: `taf-column taf-tone-${tone}`, "data-model": String(names[i] ?? "") },
         h("div", { class: "taf-model" }, String(names[i] ?? "")),
-        h("span", { class: "taf-badge", "data-role": "verdict" }, String(r.verdict ?? "")),
+        h("div", { class: "taf-badge-row" }, h("span", { class: "taf-badge", "data-role": "verdict" }, String(r.verdict ?? "")),
+          ...[confidencePill(r)].filter(Boolean)),
+        ...[caveatList(r)].filter(Boolean),
         h("div", { class: "taf-reason" }, String(r.reason ?? "")),
         keyList(r.key || []));
     }));

@@ -5,6 +5,7 @@
 import { CSS } from "./styles.js";
 import { createControl, h } from "./controls.js";
 import { COLUMNS, chainRow } from "./chain.js";
+import { caveatList, confidencePill, otherNotes } from "./trust.js";
 
 /**
  * The synced traits of taf_widgets.widget.RecipeWidget (names as in Python).
@@ -52,6 +53,9 @@ import { COLUMNS, chainRow } from "./chain.js";
  * @property {string} reason
  * @property {string} mitigation
  * @property {string[]} notes
+ * @property {string[]} [caveats] stable codes, most serious first
+ * @property {Record<string, string>} [caveat_text] code → sentence
+ * @property {import("./trust.js").Confidence} [confidence]
  */
 
 /**
@@ -74,6 +78,7 @@ const EVENTS = [
   "change:_spec",
   "change:recipe_id",
   "change:config_notes",
+  "change:measured",
 ];
 const TONES = ["go", "caution", "no"];
 const MAX_CONFIG_BYTES = 1_000_000;
@@ -121,6 +126,11 @@ function render({ model, el }) {
   /** @type {HTMLElement | null} */
   let presetError = null;
   let specKey = "";
+  /** @type {HTMLButtonElement | null} the one-click "use the measured γ" where the panel measured the model */
+  let measuredButton = null;
+  /** @type {HTMLElement | null} */
+  let measuredBox = null;
+  const measuredSource = h("span", { class: "taf-help", "data-role": "measured-source" });
   /** @type {number | null} */
   let lastRenderedRevision = null;
   let scheduled = false;
@@ -271,6 +281,18 @@ function render({ model, el }) {
       h("div", { class: "taf-title", role: "heading", "aria-level": 3 }, `${recipe.id || ""} · ${recipe.name || ""}`),
       h("div", { class: "taf-question" }, recipe.question || recipe.description || ""),
     );
+    measuredButton = null;
+    if ((recipe.params || []).some((/** @type {any} */ p) => p.name === "gamma_obs")) {
+      measuredButton = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "taf-button", "data-role": "use-measured" }, ""));
+      measuredButton.addEventListener("click", () => {
+        const m = model.get("measured");
+        if (m && typeof m.gamma_obs === "number") send("gamma_obs", m.gamma_obs);
+      }, { signal });
+      measuredBox = h("div", { class: "taf-measured", "data-role": "measured", hidden: true }, measuredButton, measuredSource);
+      fields.appendChild(measuredBox);
+    } else {
+      measuredBox = null;
+    }
     const exportBar = h("div", { class: "taf-exports", role: "group", "aria-label": "export" },
       ...EXPORTS.map(([format, label]) => {
         const button = h("button", { type: "button", class: "taf-button", "data-export": format }, label);
@@ -299,11 +321,14 @@ function render({ model, el }) {
     const tone = TONES.includes(result.tone) ? result.tone : "caution";
     verdict.className = `taf-verdict taf-tone-${tone}`;
     verdict.setAttribute("data-tone", tone);
+    const pill = confidencePill(result);
+    const caveats = caveatList(result);
     verdict.replaceChildren(
-      h("span", { class: "taf-badge" }, String(result.verdict ?? "")),
+      h("div", { class: "taf-badge-row" }, h("span", { class: "taf-badge" }, String(result.verdict ?? "")), ...(pill ? [pill] : [])),
+      ...(caveats ? [caveats] : []),
       h("div", { class: "taf-reason" }, String(result.reason ?? "")),
       h("div", { class: "taf-mitigation" }, h("b", {}, "Mitigation: "), String(result.mitigation ?? "")),
-      h("ul", { class: "taf-notes" }, ...(result.notes || []).map((n) => h("li", {}, String(n)))),
+      h("ul", { class: "taf-notes" }, ...otherNotes(result).map((n) => h("li", {}, String(n)))),
     );
     tbody.replaceChildren(...result.chain.map((step) => chainRow(step, units)));
     root.setAttribute("data-result-inputs", JSON.stringify(result.inputs || {}));
@@ -336,6 +361,21 @@ function render({ model, el }) {
       general.push(h("div", {}, text.startsWith(`${name}:`) ? text : `${name}: ${text}`));
     }
     generalError.replaceChildren(...general);
+
+    if (measuredButton && measuredBox) {
+      const m = model.get("measured") || {};
+      if (typeof m.gamma_obs === "number") {
+        const inUse = params.gamma_obs === m.gamma_obs;
+        measuredButton.textContent = inUse
+          ? `measured γ in use (γ_obs = ${m.gamma_obs})`
+          : `use the measured γ (${m.corpus_label}, R² ${m.R2})`;
+        measuredButton.disabled = inUse;
+        measuredSource.textContent = `${m.model}: γ_obs = ${m.gamma_obs}; ${m.source}`;
+        measuredBox.removeAttribute("hidden");
+      } else {
+        measuredBox.setAttribute("hidden", "");
+      }
+    }
 
     const stale = Boolean(model.get("stale"));
     root.setAttribute("data-stale", String(stale));

@@ -85,4 +85,14 @@ body[data-jp-theme-light=false] :is(.taf-recipe,.taf-card,.taf-compare){color-sc
 .taf-button:hover{border-color:var(--taf-accent)}
 .taf-button:focus-visible{outline:2px solid var(--taf-accent);outline-offset:1px}
 .taf-file{font-size:.88em;max-width:100%}
+.taf-badge-row{display:flex;flex-wrap:wrap;align-items:center;gap:6px}
+.taf-band{display:inline-block;padding:1px 7px;border-radius:10px;font-size:.85em;font-weight:600;border:1px solid currentColor;cursor:help}
+.taf-band-high{color:var(--taf-go)}.taf-band-medium{color:#9a6700}.taf-band-low{color:var(--taf-no)}
+body[data-jp-theme-light=false] .taf-band-medium{color:var(--taf-caution)}
+.taf-caveats{margin:2px 0 0;padding-left:18px;font-size:.92em}
+.taf-caveats li{margin:1px 0}
+.taf-caveats li::marker{content:"⚠ ";color:var(--taf-no)}
+.taf-caveats:empty{display:none}
+.taf-measured{display:flex;flex-wrap:wrap;gap:6px;align-items:center}
+.taf-measured[hidden]{display:none}
 `;

@@ -15,6 +15,7 @@ _WIDGETS = {
     "RecipePanel": "taf_widgets.widget",
     "CompareWidget": "taf_widgets.compare",
     "ModelCard": "taf_widgets.card",
+    "EvidenceWidget": "taf_widgets.evidence",
 }
 
 __all__ = ["__version__", *_WIDGETS]

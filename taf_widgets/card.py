@@ -15,7 +15,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from .core import ARCHITECTURE, InputError, RECIPES, get_preset, run_recipe
+from .core import ARCHITECTURE, InputError, RECIPES, get_preset, get_preset_extras, run_recipe
 from .core.recipes import to_jsonable
 from .core.summary import key_numbers
 from .widget import _bundle
@@ -32,7 +32,8 @@ def model_params(model: str | dict | Any) -> tuple[str, dict, list[str]]:
         raise InputError("model", model, "must be a model (preset name, parameters or config.json), not a recipe")
     if isinstance(model, str):
         try:
-            return model, get_preset(model), []
+            extras = {k: v for k, v in get_preset_extras(model).items() if v is not None}
+            return model, {**get_preset(model), **extras}, []
         except InputError as exc:
             if not os.path.exists(model):  # neither a preset nor a config.json on disk
                 raise InputError("preset", model, exc.allowed + "; or give the path of a config.json") from None
@@ -44,7 +45,7 @@ def model_params(model: str | dict | Any) -> tuple[str, dict, list[str]]:
     from .core.hfconfig import preset_from_config
 
     derived = preset_from_config(model)
-    return derived.name, dict(derived.params), list(derived.notes)
+    return derived.name, {**derived.params, **derived.extension}, list(derived.notes)
 
 
 class ModelCard(anywidget.AnyWidget):
@@ -94,7 +95,8 @@ class ModelCard(anywidget.AnyWidget):
                 continue
             data = result.to_dict()
             cards.append({**{k: data[k] for k in ("recipe_id", "recipe_name", "verdict", "tone", "reason",
-                                                  "mitigation", "notes", "chain", "inputs")},
+                                                  "mitigation", "notes", "chain", "inputs", "caveats",
+                                                  "caveat_text", "confidence")},
                           "question": recipe.question, "key": to_jsonable(key_numbers(result))})
         with self.hold_sync():
             self.cards = cards

@@ -141,6 +141,10 @@ class _SpecFigure:
         if s.kind == "point":
             return bq.Scatter(scales=scales, colors=[s.color], default_size=80, labels=label,
                               display_legend=bool(s.legend and s.label))
+        if s.kind == "scatter":
+            return bq.Scatter(scales=scales, colors=[s.color], default_size=40, labels=label,
+                              display_legend=bool(s.legend and s.label), display_names=False,
+                              tooltip=bq.Tooltip(fields=["name"], show_labels=False))
         if s.kind == "bars":
             self.palette = sorted(set(s.colors or [s.color]) | {s.color})
             scales["color"] = bq.ColorScale(colors=self.palette, min=0, max=max(len(self.palette) - 1, 1))
@@ -176,16 +180,20 @@ class _SpecFigure:
                     _set(mark, visible=False)
             elif s.kind == "point":
                 if s.x:
-                    _set(mark, x=list(s.x), y=list(s.y), labels=label, visible=True)
+                    _set(mark, x=list(s.x), y=list(s.y), labels=label, visible=True,
+                         display_legend=bool(s.legend and s.label))
                 else:
-                    _set(mark, visible=False)
+                    _set(mark, visible=False, display_legend=False)
+            elif s.kind == "scatter":
+                _set(mark, x=np.asarray(s.x, dtype=float), y=np.asarray(s.y, dtype=float), labels=label,
+                     names=list(s.labels or []), visible=bool(s.x))
             else:
                 _set(mark, x=np.asarray(s.x, dtype=float), y=np.asarray(s.y, dtype=float), labels=label)
 
     @staticmethod
     def _span(spec: ChartSpec, dim: str) -> tuple[Any, Any]:
         """The extent of the spec's lines along ``dim`` (where a rule is drawn across)."""
-        values = [v for s in spec.series if s.kind in ("line", "point") for v in getattr(s, dim)
+        values = [v for s in spec.series if s.kind in ("line", "point", "scatter") for v in getattr(s, dim)
                   if isinstance(v, (int, float)) and math.isfinite(v)]
         rules = [s.y[0] for s in spec.series if dim == "y" and s.kind == "hline"]
         values += rules

@@ -110,8 +110,16 @@ def render_result(result: RecipeResult) -> str:
         title += f"  (preset {result.preset})"
     lines = [title, "", f"Verdict:    {result.verdict}", f"Reason:     {result.reason}",
              f"Mitigation: {result.mitigation}"]
-    if result.notes:
-        lines += ["", "Notes:"] + [f"  - {n}" for n in result.notes]
+    conf = result.confidence
+    if conf:
+        lines.append(f"Confidence: {conf['band']} ({conf['percent']:g}%): " + ", ".join(
+            f"{f['key']} {f['status']}" for f in conf["factors"]))
+    if result.caveats:
+        lines += ["", "Caveats (most serious first):"] + [
+            f"  - [{code}] {result.caveat_text.get(code, '')}" for code in result.caveats]
+    other = [n for n in result.notes if n not in result.caveat_text.values()]
+    if other:
+        lines += ["", "Notes:"] + [f"  - {n}" for n in other]
     lines += ["", "Inputs: " + format_inputs(result.inputs), "", "Chain:"]
     rows = [[str(s["step"]), s["section"], s["name"], format_step_result(s["result"], s.get("unit", "")),
              s["interpretation"]] for s in result.chain]

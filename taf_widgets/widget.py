@@ -26,7 +26,8 @@ import ipywidgets
 import traitlets
 
 from .charts import ChartSet, charts_for
-from .core import RECIPES, InputError, catalog_info, get_preset, get_recipe, list_presets, preset_names, row_origin, run_recipe
+from .core import (RECIPES, InputError, catalog_info, get_preset, get_preset_extras, get_recipe, list_presets,
+                   preset_names, row_origin, run_recipe)
 from .core.params import REQUIRED, Param, coerce
 from .core.recipes import RecipeResult, resolve_params
 
@@ -110,6 +111,20 @@ def _matches_preset(recipe, preset: str, values: dict) -> bool:
                for p in recipe.params if p.preset_key and p.preset_key in row)
 
 
+def _measured_for(recipe_id: str, preset: str) -> dict:
+    """The panel's natural-text measurement of ``preset``'s model, for the "use the measured γ"
+    button; {} when the recipe takes no gamma_obs or the panel did not measure the model."""
+    from .core.measurements import measured_gamma
+
+    if not preset or not any(p.name == "gamma_obs" for p in get_recipe(recipe_id).params):
+        return {}
+    row = measured_gamma(preset)
+    if row is None:
+        return {}
+    return {"model": row["model"], "gamma_obs": row["gamma_obs"], "R2": row["R2"], "corpus": row["corpus"],
+            "corpus_label": row["corpus_label"], "source": "measured panel of the TAF Agent (Carles Marin), Apache-2.0"}
+
+
 def _spec_for(recipe_id: str) -> dict:
     return {
         "recipe": get_recipe(recipe_id).describe(),
@@ -164,6 +179,10 @@ class RecipePanel(anywidget.AnyWidget):
     config_notes = traitlets.List(traitlets.Unicode()).tag(sync=True)
     """How the last loaded config.json became a preset (assumptions a reader would not guess)."""
 
+    measured = traitlets.Dict().tag(sync=True)
+    """The measured panel's γ_obs for the preset's model ({} when none): the page offers
+    "use the measured γ" from it, which sets ``gamma_obs``."""
+
     def __init__(self, recipe_id: str = "X-2", preset: str | None = None, **params: Any) -> None:
         recipe = get_recipe(recipe_id)
         if preset is None:
@@ -174,7 +193,7 @@ class RecipePanel(anywidget.AnyWidget):
         if preset and not _matches_preset(recipe, preset, values):
             preset = ""  # explicit architecture values: the picker shows "(custom)"
         super().__init__(recipe_id=recipe_id, preset=preset, params=values, result=first.to_dict(),
-                         revision=1, _spec=_spec_for(recipe_id))
+                         revision=1, _spec=_spec_for(recipe_id), measured=_measured_for(recipe_id, preset))
         self._result_obj = first
         self._publish_hooks: list[Callable[[RecipeResult], None]] = []
         self._pending_publish = False
@@ -289,7 +308,7 @@ class RecipePanel(anywidget.AnyWidget):
                 self._recompute()
             return
         try:
-            row = get_preset(change["new"])
+            row = {**get_preset_extras(change["new"]), **get_preset(change["new"])}
         except InputError as exc:
             with self.hold_sync():
                 self.errors = {**self.errors, "preset": str(exc)}
@@ -300,6 +319,9 @@ class RecipePanel(anywidget.AnyWidget):
         for p in recipe.params:
             if p.preset_key and p.preset_key in row:
                 values[p.name] = row[p.preset_key]
+        previous = self.measured
+        if previous and values.get("gamma_obs") == previous.get("gamma_obs"):
+            values["gamma_obs"] = None  # the measured γ of the previous model is not this model's
         self._last_preset = change["new"]
         self._recompute(values)
 
@@ -353,6 +375,7 @@ class RecipePanel(anywidget.AnyWidget):
                 elif (not self.preset and self._last_preset and recipe.takes_preset
                       and _matches_preset(recipe, self._last_preset, values)):
                     self.preset = self._last_preset  # a typo fixed: the architecture is the preset's again
+                self.measured = _measured_for(recipe.id, self.preset)
                 if isinstance(outcome, InputError):
                     self.errors = dict(outcome.errors)
                     self.stale = True
@@ -437,6 +460,16 @@ class RecipeWidget(ipywidgets.VBox):
     def export(self, fmt: str) -> str:
         """The shown result as "md", "json", "html" (a standalone report) or "code"."""
         return self.panel.export(fmt)[0]
+
+    def use_measured_gamma(self) -> float:
+        """Set ``gamma_obs`` to the measured panel's γ_obs for the preset's model (natural text),
+        as the page's "use the measured γ" button does; returns it. InputError when there is none."""
+        measured = self.panel.measured
+        if not measured:
+            raise InputError("gamma_obs", None, f"has no measurement for preset {self.panel.preset!r} in "
+                                                "the measured panel (or this recipe takes no gamma_obs)")
+        self.set(gamma_obs=measured["gamma_obs"])
+        return measured["gamma_obs"]
 
     # ── the public state, forwarded to the panel ─────────────────────────────
 

@@ -163,7 +163,8 @@ def test_html_has_verdict_notes_chain_table_and_one_svg_per_chart(rid, kwargs):
     assert page.count("section", **{"data-tone": result.tone}) == 1
     chain = text[text.index('data-role="chain"'):]
     assert chain[:chain.index("</table>")].count("<tr>") == len(result.chain) + 1
-    assert page.count("svg") == len(chart_specs(result))
+    evidence = 2 if 'data-role="evidence"' in text else 0  # the Prediction vs measurement charts
+    assert page.count("svg") == len(chart_specs(result)) + evidence
     assert all(step["name"] in body for step in result.chain)
 
 

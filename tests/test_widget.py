@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from taf_widgets import RecipeWidget
-from taf_widgets.core import InputError, get_preset, get_recipe, run_recipe
+from taf_widgets.core import InputError, get_preset, get_preset_extras, get_recipe, run_recipe
 
 RECIPES = ["X-1", "X-2", "X-3", "X-5", "X-19"]
 
@@ -134,7 +134,7 @@ def test_preset_switch_replaces_architecture_and_keeps_the_rest(rid, widgets_mad
     others = {p.name: w.params[p.name] for p in recipe.params if not p.preset_key}
     revision = w.revision
     w.preset = "Qwen/Qwen2.5-7B"
-    row = get_preset("Qwen/Qwen2.5-7B")
+    row = {**get_preset_extras("Qwen/Qwen2.5-7B"), **get_preset("Qwen/Qwen2.5-7B")}
     for p in recipe.params:
         if p.preset_key:
             assert w.params[p.name] == row[p.preset_key], p.name

@@ -26,6 +26,8 @@ import nbformat  # noqa: E402
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook  # noqa: E402
 
 from taf_widgets.core import get_api_price, get_gpu, get_preset, get_recipe, run_recipe  # noqa: E402
+from taf_widgets.core.evidence import prediction_rows, prediction_summary  # noqa: E402
+from taf_widgets.core.measurements import measured_gamma  # noqa: E402
 from taf_widgets.core.formulas import (  # noqa: E402
     CHINCHILLA_RATIO,
     DELTA_GQA,
@@ -600,7 +602,8 @@ def x2() -> Book:
           window), d_h equals L up to floating-point rounding, and rounding alone decides YES versus
           DEGRADED. The result carries a note saying so; the cell below shows the same architecture
           getting **<<va>>** at 32,000 tokens and **<<vb>>** at 32,768.
-        - **T_train is not read.** A preset fills the training length, but no X-2 formula uses it.
+        - **T_train is not read by the formulas.** A preset fills the training length; it only raises a
+          caveat when L goes beyond it (see the next section).
         - **P_hallucinate = 0 is not a measurement**: it is zero by construction whenever L ≤ d_h.
         - The KV cache is for one request at the chosen bytes per element; it does not enter the verdict.
 
@@ -619,11 +622,72 @@ def x2() -> Book:
             print(f"\\nT = {T:,}: d_h = {rr.step(3)['result']!r} → {rr.verdict}")
         """
     )
+    measured_row = measured_gamma(LLAMA3_8B)
+    r_audit = run_recipe("X-2", preset=LLAMA3_8B, T_eval=L, calibration="audited")
+    r_meas = run_recipe("X-2", preset=LLAMA3_8B, T_eval=L, gamma_obs=measured_row["gamma_obs"])
+    summary = prediction_summary(prediction_rows())
+    b.md(
+        r"""
+        ## Measured γ and the audit
+
+        Since the spec was written the framework has audited itself (May 2026). Of the three corrections of
+        step 2, **δ_GQA** replicates (reliable); **δ_SWA** was fitted on a single model and is now applied as 0
+        (disabled); **δ_post-IH** did not replicate but is still applied (exploratory). And the D_f window of
+        X-19 is now computed as the exact discrete sum rather than its continuum approximation. The recipe
+        takes `calibration="audited"` for all of this; the default, `"spec"`, keeps the spec's numbers.
+
+        For Llama-3-8B at <<L>> tokens the audit changes nothing in the verdict (**<<v_spec>>** either way):
+        the net correction is still <<net_audit>>, because δ_post-IH stays in. That is the point of step 3's identity:
+        *without a measurement, the verdict is the sign of two empirical constants*, so no calibration of
+        them can make it honest.
+
+        The honest input is a **measured** exponent. The framework measured γ on real models by fitting
+        attention weight against distance (10 to 2,000 tokens, 3 seeds): for Llama-3-8B on natural text
+        γ_obs = **<<g_obs>>** (R² = <<r2>>). Given `gamma_obs`, X-2 adds two steps: the measured horizon
+        $d_{h,obs} = \theta(1-\gamma_{obs})\sqrt{2}/(1+\gamma_{obs})$ and the Padé deviation index
+        PDI = d_h_obs / L (exactly 1 when γ_obs = γ_Padé; negative in Phase B). The verdict then follows
+        γ_obs ≥ 1 → NO, L < d_h_obs → YES, L < 2·d_h_obs → DEGRADED, else NO. Here γ_obs ≥ 1, so the
+        answer turns to **<<v_meas>>** (PDI = <<pdi>>).
+
+        Every result also says how much evidence stands behind it: `caveats` (stable codes, most serious
+        first, each with its sentence in `notes`) and `confidence`, scored from checklist factors
+        (ok 1, warn ½, miss 0): <<c_spec>>% for the closed form, <<c_meas>>% with the measurement. Neither is
+        high: no retrieval benchmark backs either, and γ_obs lies outside the formulas' range (0, 1).
+
+        The measurement is not a verdict from on high either. Over the panel, γ_Padé at 2,000 tokens is off
+        γ_obs by <<mae>> on average, with <<within>> of <<n>> within ±0.1; and the measured rule answers NO
+        for Llama-3-8B even at its own 8,192 tokens, where the model is used every day
+        (`python benchmarks/evidence.py` prints the whole comparison).
+        """,
+        L=f"{L:,}", v_spec=r.verdict, g_obs=measured_row["gamma_obs"], r2=measured_row["R2"],
+        v_meas=r_meas.verdict, pdi=f"{r_meas.chain[-1]['result']:.3f}", c_spec=f"{r.confidence['percent']:g}",
+        c_meas=f"{r_meas.confidence['percent']:g}", mae=f"{summary['mae']:.3f}", within=summary["within"],
+        n=summary["n"], net_audit=f"{r_audit.step(2)['result'] - r_audit.step(1)['result']:+.2f}".replace("-", "−"),
+    )
+    assert r_audit.verdict == r.verdict and r_meas.verdict == "NO"
+    b.code(
+        """
+        from taf_widgets.core import measured_gamma
+
+        row = measured_gamma(PRESET)                      # the panel's natural-text measurement
+        print(f"γ_obs = {row['gamma_obs']} (R² {row['R2']}, {row['corpus_label']}), fitted on distances",
+              [p["distance"] for p in row["points"]])
+
+        for label, extra in (("spec", {}), ("audited", {"calibration": "audited"}),
+                             ("measured", {"gamma_obs": row["gamma_obs"]})):
+            rr = run_recipe("X-2", preset=PRESET, T_eval=L, **extra)
+            print(f"\\n{label:>8}: {rr.verdict}   confidence {rr.confidence['band']} ({rr.confidence['percent']:g}%)")
+            for code in rr.caveats:
+                print("          caveat:", code)
+        print("\\nPDI =", rr.chain[-1]["result"], "→", rr.chain[-1]["breakdown"]["reading"])
+        """
+    )
     b.md(
         """
         ## Play with it
 
-        The widget starts from the same case. Things to try: switch the preset to Mistral-7B and watch γ
+        The widget starts from the same case. Things to try: press *use the measured γ* and watch the verdict,
+        its caveats and the γ chart change; switch the preset to Mistral-7B and watch γ
         leave Phase A; tick *Sliding-window attention* on Llama-3-8B and see the net correction change; drag
         the context length towards a million tokens and find where the verdict turns NO; set the KV bytes
         per element to 1 (INT8) and watch the KV cache halve.

@@ -83,6 +83,9 @@ test("controls are drawn from the declarations: a field per parameter, sliders f
       assert.equal(input.tagName, "INPUT");
       assert.equal(input.getAttribute("type"), "checkbox");
       assert.equal(slider, null);
+    } else if (p.kind === "choice") {
+      assert.equal(input.tagName, "SELECT");
+      assert.equal(slider, null);
     } else {
       assert.equal(input.getAttribute("type"), "text");
       assert.equal(slider.getAttribute("type"), "range");

@@ -12,6 +12,7 @@ from .catalogs import (
     get_api_price,
     get_gpu,
     get_preset,
+    get_preset_extras,
     gpu_names,
     list_presets,
     load_catalog,
@@ -37,9 +38,12 @@ from .formulas import (
     cost_per_inference_token,
     cost_per_training_run,
     d_horizon,
+    d_horizon_obs,
     df_window,
+    df_window_exact,
     emergent_threshold,
     gamma_decompose,
+    gamma_decompose_audited,
     gamma_pade,
     inference_decode_throughput,
     kv_cache_memory,
@@ -47,13 +51,18 @@ from .formulas import (
     l_niah_c,
     model_weights_memory,
     p_hallucinate,
+    pade_deviation_index,
+    power_sum,
     theta_design,
     training_flops,
     training_memory_16N,
 )
 from .hfconfig import SUPPORTED_FAMILIES, ConfigPreset, preset_from_config
+from .measurements import PROVENANCE as MEASUREMENTS_PROVENANCE
+from .measurements import measured_gamma, measurements, panel
 from .params import ARCHITECTURE, Param
-from .recipes import RECIPES, Recipe, RecipeResult, get_recipe, list_recipes, run_recipe, verdict_tone
+from .recipes import (CAVEAT_ORDER, RECIPES, Recipe, RecipeResult, get_recipe, list_recipes, run_recipe,
+                      verdict_tone)
 from .sweep import SweepRows, sweep
 
 __all__ = [
@@ -71,4 +80,7 @@ __all__ = [
     # exports, sweeps, config.json presets and catalog files
     "ConfigPreset", "SUPPORTED_FAMILIES", "SweepRows", "catalog_files", "load_catalog", "preset_from_config",
     "sweep", "to_code", "to_html", "to_json", "to_markdown",
+    # the audit, the measured panel, and the evidence behind a verdict
+    "CAVEAT_ORDER", "MEASUREMENTS_PROVENANCE", "d_horizon_obs", "df_window_exact", "gamma_decompose_audited",
+    "get_preset_extras", "measured_gamma", "measurements", "pade_deviation_index", "panel", "power_sum",
 ]

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .params import ARCHITECTURE, coerce
+from .jsondata import parse_json_object
+from .params import ARCHITECTURE, coerce, register_choices
 
 __all__ = [
     "get_gpu",
@@ -24,6 +25,7 @@ __all__ = [
     "get_api_price",
     "api_model_names",
     "get_preset",
+    "get_preset_extras",
     "preset_names",
     "list_presets",
     "register_gpu",
@@ -39,6 +41,10 @@ __all__ = [
 
 _DATA = Path(__file__).with_name("data")
 
+PRESET_EXTRAS = ("T_extended", "rope_factor")
+"""Optional preset fields beside the architecture: the length a rope_scaling entry extends the
+model to, and its factor (None when the model has no RoPE scaling)."""
+
 
 def _load(name: str) -> dict:
     with open(_DATA / f"{name}.json", encoding="utf-8") as fh:
@@ -52,6 +58,8 @@ _preset_file = _load("presets")
 _GPUS: dict[str, dict] = dict(_gpu_file["rows"])
 _API: dict[str, dict] = dict(_api_file["rows"])
 _PRESETS: dict[str, dict] = dict(_preset_file["rows"])
+_EXTRAS: dict[str, dict] = {name: {k: row[k] for k in PRESET_EXTRAS}
+                             for name, row in _preset_file.get("rope_scaling", {}).get("rows", {}).items()}
 _ORIGIN: dict[tuple[str, str], str] = {}
 _FILES: dict[str, dict] = {}
 _revision = 0
@@ -109,6 +117,15 @@ def get_api_price(name: str) -> dict:
     return _API[name]
 
 
+def get_preset_extras(name: str) -> dict:
+    """Preset ``name``'s RoPE-scaling fields: ``{"T_extended": ..., "rope_factor": ...}``, each
+    None when the model has no rope_scaling (or the preset does not say)."""
+    if not isinstance(name, str) or name not in _PRESETS:
+        raise _unknown("preset", name, preset_names())
+    extras = _EXTRAS.get(name, {})
+    return {k: extras.get(k) for k in PRESET_EXTRAS}
+
+
 def preset_names() -> list[str]:
     """Names of every model preset."""
     return list(_PRESETS)
@@ -138,6 +155,10 @@ def choice_names(catalog: str) -> list[str]:
     if catalog == "preset":
         return preset_names()
     raise KeyError(catalog)
+
+
+for _catalog in ("gpu", "api_model", "preset"):
+    register_choices(_catalog, lambda _c=_catalog: choice_names(_c))
 
 
 # ── registering rows at run time ─────────────────────────────────────────────
@@ -217,11 +238,20 @@ def register_api_model(name: str, *, input: float, output: float, origin: str = 
     return dict(row)
 
 
-def register_preset(name: str, origin: str = "registered", **params: Any) -> dict:
+def register_preset(name: str, origin: str = "registered", *, T_extended: Any = None,
+                    rope_factor: Any = None, **params: Any) -> dict:
     """Add or replace a model preset. ``params`` must give every architecture parameter
     (theta, T_train, n_attention_heads, n_kv_heads, d_head, n_layers, n_params;
-    has_SWA defaults to False), each validated as a recipe input."""
+    has_SWA defaults to False), each validated as a recipe input. ``T_extended`` and
+    ``rope_factor`` (optional) say how far a rope_scaling entry extends the model
+    (:func:`get_preset_extras`). Returns the stored architecture row."""
     name = _check_name("name", name)
+    extras = {}
+    for key, value, low, kind in (("T_extended", T_extended, 1, "int"), ("rope_factor", rope_factor, 1, "float")):
+        if value is not None:
+            from .params import Param
+
+            extras[key] = coerce(Param(key, key, kind, low=low, high=1e8 if kind == "int" else 1e6), value)
     unknown = [k for k in params if k not in ARCHITECTURE]
     if unknown:
         raise InputError(unknown[0], params[unknown[0]],
@@ -238,6 +268,10 @@ def register_preset(name: str, origin: str = "registered", **params: Any) -> dic
         raise InputError("n_kv_heads", row["n_kv_heads"],
                          f"must be <= n_attention_heads ({row['n_attention_heads']})")
     _register("presets", _PRESETS, name, row, origin)
+    if extras:
+        _EXTRAS[name] = extras
+    else:
+        _EXTRAS.pop(name, None)
     return dict(row)
 
 
@@ -287,8 +321,6 @@ def load_catalog(path: str | os.PathLike) -> dict:
 
 
 def _parse_json(text: str, where: str) -> dict:
-    from .hfconfig import parse_json_object
-
     return parse_json_object(text, "path", where)
 
 
@@ -333,7 +365,7 @@ def _load_rows(data: dict, file: Path) -> dict:
     if as_of is not None and (not isinstance(as_of, str) or len(as_of) > 200):
         raise InputError("as_of", as_of, f"must be a text of at most 200 characters (in {origin})")
 
-    saved = (dict(_GPUS), dict(_API), dict(_PRESETS), dict(_ORIGIN), _revision)
+    saved = (dict(_GPUS), dict(_API), dict(_PRESETS), dict(_ORIGIN), _revision, dict(_EXTRAS))
     added: dict[str, list[str]] = {s: [] for s in _SECTIONS}
     replaced: dict[str, list[str]] = {s: [] for s in _SECTIONS}
     try:
@@ -362,7 +394,7 @@ def _load_row(section: str, name: Any, row: Any, origin: str) -> None:
     where = f"{section}[{name!r}]" if isinstance(name, str) and len(name) <= 200 else section
     if not isinstance(row, dict):
         raise InputError(where, _brief(row), f"must be a table of fields (in {origin})")
-    keys = {"gpus": _GPU_KEYS, "api_prices": _API_KEYS, "presets": tuple(ARCHITECTURE)}[section]
+    keys = {"gpus": _GPU_KEYS, "api_prices": _API_KEYS, "presets": (*ARCHITECTURE, *PRESET_EXTRAS)}[section]
     for key in row:
         if key not in keys:
             raise InputError(f"{where}.{str(key)[:100]}", _brief(row[key]), "is not a field of this section; "
@@ -403,6 +435,8 @@ def _restore(saved: tuple) -> None:
         table.clear()
         table.update(copy)
     _revision = saved[4]
+    _EXTRAS.clear()
+    _EXTRAS.update(saved[5])
 
 
 def catalog_files() -> list[dict]:

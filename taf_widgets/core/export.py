@@ -186,8 +186,16 @@ def to_markdown(result: RecipeResult) -> str:
         out += ["", f"Model preset: **{_md(result.preset)}**"]
     out += ["", f"**Verdict: {_md(result.verdict)}** — {_md(result.reason)}", "",
             f"**Mitigation:** {_md(result.mitigation)}"]
-    if result.notes:
-        out += ["", "**Notes**", ""] + [f"- {_md(n)}" for n in result.notes]
+    conf = result.confidence
+    if conf:
+        out += ["", f"**Confidence: {_md(conf['band'])} ({conf['percent']:g}%)** — " + "; ".join(
+            f"{_md(f['key'])} {_md(f['status'])}: {_md(f['detail'])}" for f in conf["factors"])]
+    if result.caveats:
+        out += ["", "**Caveats** (most serious first)", ""] + [
+            f"- {_md(result.caveat_text.get(code, ''))} ({_code_span(code)})" for code in result.caveats]
+    other = [n for n in result.notes if n not in result.caveat_text.values()]
+    if other:
+        out += ["", "**Notes**", ""] + [f"- {_md(n)}" for n in other]
     out += ["", "## Inputs", "", "| parameter | value |", "|---|---|"]
     for name, value in result.inputs.items():
         out.append(f"| {_code_span(name)} | {_md(format_number(value, units.get(name, '')))} |")
@@ -234,6 +242,9 @@ h1 { font-size: 1.5em; margin: 0 0 2px; } h2 { font-size: 1.15em; margin: 28px 0
 .badge { display: inline-block; font-weight: 700; color: var(--tone); font-size: 1.25em; margin-right: 8px; }
 .verdict p { margin: 6px 0 0; }
 .notes { margin: 12px 0 0; padding-left: 20px; color: var(--muted); }
+.confidence { margin: 8px 0 0; }
+.caveats { margin: 10px 0 0; padding-left: 20px; }
+.caveats code { font-size: 0.8em; color: var(--muted); }
 table { border-collapse: collapse; width: 100%; font-size: 0.92em; }
 th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
 th { background: var(--panel); font-weight: 600; }
@@ -261,6 +272,18 @@ footer { margin-top: 32px; color: var(--muted); font-size: 0.85em; border-top: 1
 
 def _h(text: Any) -> str:
     return escape(str(text), quote=True)
+
+
+def _evidence_model(result: RecipeResult) -> str | None | bool:
+    """Whether the report gets a Prediction vs measurement section, and for which model: the
+    preset when the panel measured it, None when only a γ_obs was given, False when none applies."""
+    from .measurements import measured_gamma
+
+    if result.recipe_id not in ("X-2", "X-19"):
+        return False
+    if result.preset and measured_gamma(result.preset) is not None:
+        return result.preset
+    return None if result.inputs.get("gamma_obs") is not None else False
 
 
 def to_html(result: RecipeResult, *, title: str | None = None) -> str:
@@ -291,8 +314,19 @@ def to_html(result: RecipeResult, *, title: str | None = None) -> str:
         f'<span class="badge">{_h(result.verdict)}</span><span>{_h(result.reason)}</span>',
         f"<p><strong>Mitigation:</strong> {_h(result.mitigation)}</p>",
     ]
-    if result.notes:
-        parts.append('<ul class="notes" data-role="notes">' + "".join(f"<li>{_h(n)}</li>" for n in result.notes)
+    conf = result.confidence
+    if conf:
+        parts.append(f'<p class="confidence" data-role="confidence" data-band="{_h(conf["band"])}">'
+                     f'<strong>Confidence: {_h(conf["band"])} ({conf["percent"]:g}%)</strong> — '
+                     + "; ".join(f"{_h(f['key'])} <em>{_h(f['status'])}</em>: {_h(f['detail'])}"
+                                 for f in conf["factors"]) + "</p>")
+    if result.caveats:
+        parts.append('<ul class="caveats" data-role="caveats">' + "".join(
+            f'<li data-caveat="{_h(code)}"><code>{_h(code)}</code> {_h(result.caveat_text.get(code, ""))}</li>'
+            for code in result.caveats) + "</ul>")
+    other = [n for n in result.notes if n not in result.caveat_text.values()]
+    if other:
+        parts.append('<ul class="notes" data-role="notes">' + "".join(f"<li>{_h(n)}</li>" for n in other)
                      + "</ul>")
     parts.append("</section>")
 
@@ -300,6 +334,12 @@ def to_html(result: RecipeResult, *, title: str | None = None) -> str:
     for i, spec in enumerate(chart_specs(result)):
         parts.append(f'<figure class="chart">{render_svg(spec, f"c{i}")}</figure>')
     parts.append("</div>")
+
+    evidence_model = _evidence_model(result)
+    if evidence_model is not False:
+        from .evidence import evidence_section
+
+        parts.append(evidence_section(evidence_model))
 
     parts.append('<h2>Chain</h2><table class="chain" data-role="chain"><thead><tr><th>#</th><th>section</th>'
                  "<th>step</th><th>formula</th><th>result</th><th>interpretation</th></tr></thead><tbody>")

@@ -25,6 +25,12 @@ __all__ = [
     "theta_design",
     "alpha_opt",
     "df_window",
+    "df_window_exact",
+    "power_sum",
+    "gamma_decompose_audited",
+    "d_horizon_obs",
+    "pade_deviation_index",
+    "CORRECTION_STATUS",
     "kv_soft_decay_regime",
     "chinchilla_optimal_tokens",
     "chinchilla_optimal_N",
@@ -53,6 +59,21 @@ DELTA_POST_IH = -0.15
 POST_IH_N_PARAMS = 4e8  # models at or above this size have formed induction heads
 
 CHINCHILLA_RATIO = 20.0  # tokens per parameter, §17.30
+
+# What the May 2026 calibration audit of §26.10 found for each correction, by calibration.
+# "spec" applies the three as the spec does; "audited" applies δ_SWA as 0.
+CORRECTION_STATUS = {
+    "spec": {
+        "delta_GQA": "reliable (replicates: group mean +0.115)",
+        "delta_SWA": "exploratory, n=1 (applied: spec calibration)",
+        "delta_post_IH": "exploratory, no replication (group mean ≈ 0)",
+    },
+    "audited": {
+        "delta_GQA": "reliable (replicates: group mean +0.115)",
+        "delta_SWA": "exploratory, n=1, disabled (applied as 0)",
+        "delta_post_IH": "exploratory, no replication (group mean ≈ 0)",
+    },
+}
 
 
 def _number(name: str, value: Any, *, low: float | None = None, low_open: bool = False) -> float:
@@ -109,6 +130,16 @@ def gamma_decompose(
         "delta_post_IH": delta_post_ih,
         "gamma_corrected": gamma_pade_val + delta_gqa + delta_swa + delta_post_ih,
     }
+
+
+def gamma_decompose_audited(
+    gamma_pade_val: float, has_GQA: bool = False, has_SWA: bool = False, n_params: float = 0.0
+) -> dict:
+    """§26.10 under the May 2026 calibration audit: δ_GQA = +0.11 (reliable), δ_SWA applied
+    as 0 (fitted on one model: disabled), δ_post_IH = −0.15 (still applied, exploratory: it
+    did not replicate). Same keys as :func:`gamma_decompose`."""
+    decomp = gamma_decompose(gamma_pade_val, has_GQA=has_GQA, has_SWA=False, n_params=n_params)
+    return decomp
 
 
 def d_horizon(theta: float, gamma: float) -> float | None:
@@ -182,6 +213,98 @@ def df_window(gamma: float, N: int, f: float = 0.90) -> int | None:
         return None
     inner = (1 - f) + f * N ** (1 - gamma)
     return int(math.ceil(inner ** (1 / (1 - gamma))))
+
+
+def power_sum(gamma: float, n: int) -> float:
+    """Σ_{d=1..n} d^(−γ), summed term by term up to 1,000 and by Euler–Maclaurin beyond
+    (error far below a double's rounding: the first omitted term is ~1e−20)."""
+    _number("gamma", gamma, low=0)
+    if gamma > 10:
+        raise InputError("gamma", gamma, "must be <= 10 (a decay exponent)")
+    _number("n", n, low=0)
+    if n > 1e15:
+        raise InputError("n", n, "must be <= 1e15")
+    n = int(n)
+    if n <= 1000:
+        return math.fsum(d ** -gamma for d in range(1, n + 1))
+    m = 100
+    head = math.fsum(d ** -gamma for d in range(1, m))
+    s = gamma
+    if s == 1:
+        integral = math.log(n) - math.log(m)
+    else:
+        integral = (n ** (1 - s) - m ** (1 - s)) / (1 - s)
+
+    def odd_derivatives(x: float) -> tuple[float, float, float]:
+        d1 = -s * x ** (-s - 1)
+        d3 = -s * (s + 1) * (s + 2) * x ** (-s - 3)
+        d5 = -s * (s + 1) * (s + 2) * (s + 3) * (s + 4) * x ** (-s - 5)
+        return d1, d3, d5
+
+    a1, a3, a5 = odd_derivatives(m)
+    b1, b3, b5 = odd_derivatives(n)
+    tail = (integral + (m ** -s + n ** -s) / 2
+            + (b1 - a1) / 12 - (b3 - a3) / 720 + (b5 - a5) / 30240)
+    return head + tail
+
+
+def df_window_exact(gamma: float, N: int, f: float = 0.90) -> int | None:
+    """§26.7 computed exactly: the smallest D with Σ_{d=1..D} d^(−γ) ≥ f · Σ_{d=1..N} d^(−γ).
+
+    The spec's closed form (:func:`df_window`) is the continuum approximation of this sum.
+    Defined, like it, only for 0.65 ≤ γ ≤ 0.85 (None elsewhere); 0 < f < 1.
+    """
+    _number("gamma", gamma)
+    _number("N", N, low=0, low_open=True)
+    _number("f", f, low=0, low_open=True)
+    if f >= 1:
+        raise InputError("f", f, "must be in the open interval (0, 1)")
+    if N > 1e15:
+        raise InputError("N", N, "must be <= 1e15 tokens")
+    if not (0.65 <= gamma <= 0.85):
+        return None
+    n = int(math.floor(N))
+    if n < 1:
+        return 1
+    target = f * power_sum(gamma, n)
+    lo, hi = 1, n  # the answer lies in [lo, hi]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if power_sum(gamma, mid) >= target:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def d_horizon_obs(theta: float, gamma_obs: float) -> float:
+    """§26.2 with a measured exponent: d_h_obs = θ(1 − γ_obs)√2 / (1 + γ_obs).
+
+    Unlike :func:`d_horizon` it is returned for every γ_obs > −1: a negative value says
+    γ_obs ≥ 1 (Phase B), which the Padé deviation index reads."""
+    _number("theta", theta, low=0)
+    _number("gamma_obs", gamma_obs, low=-1, low_open=True)
+    return theta * (1 - gamma_obs) * SQRT2 / (1 + gamma_obs)
+
+
+def pade_deviation_index(theta: float, gamma_obs: float, T_eval: float) -> dict:
+    """Padé deviation index PDI = d_h_obs / T_eval; exactly 1 when γ_obs = γ_Padé(θ, T_eval).
+
+    Keys: PDI, d_h_obs, reading: "Phase B" (PDI < 0), "over-concentrated" (0 ≤ PDI < 0.5),
+    "canonical" (0.5 ≤ PDI ≤ 1.5) or "γ_obs far below γ_Padé" (PDI > 1.5).
+    """
+    _number("T_eval", T_eval, low=0, low_open=True)
+    dh = d_horizon_obs(theta, gamma_obs)
+    pdi = dh / T_eval
+    if pdi < 0:
+        reading = "Phase B"
+    elif pdi < 0.5:
+        reading = "over-concentrated"
+    elif pdi <= 1.5:
+        reading = "canonical"
+    else:
+        reading = "γ_obs far below γ_Padé"
+    return {"PDI": pdi, "d_h_obs": dh, "reading": reading}
 
 
 def kv_soft_decay_regime(theta: float, gamma: float, T_train: float) -> str:

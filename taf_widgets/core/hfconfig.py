@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import InputError
+from .jsondata import parse_json_object
 from .params import ARCHITECTURE, coerce
 
 __all__ = ["ConfigPreset", "preset_from_config", "SUPPORTED_FAMILIES", "MAX_CONFIG_BYTES"]
@@ -95,6 +96,9 @@ class ConfigPreset:
     name: str | None
     source: str
     n_params_breakdown: dict = field(default_factory=dict)
+    extension: dict = field(default_factory=dict)
+    """How far rope_scaling extends the model: ``{"T_extended": max_position_embeddings,
+    "rope_factor": its factor}``; empty when the config has no extending rope_scaling."""
 
     def recipe_params(self, recipe_id: str, **overrides: Any) -> dict:
         """The keyword arguments of ``run_recipe(recipe_id, ...)`` that this architecture
@@ -107,10 +111,11 @@ class ConfigPreset:
             raise InputError("config", self.source, f"{recipe.id} has no model parameters, so a config.json "
                                                     "cannot fill it")
         merged = {}
+        row = {**self.extension, **self.params}
         for p in recipe.params:
             key = p.preset_key or p.preset_default
-            if key and key in self.params and p.name not in overrides:
-                merged[p.name] = self.params[key]
+            if key and key in row and p.name not in overrides:
+                merged[p.name] = row[key]
         merged.update(overrides)
         return merged
 
@@ -122,13 +127,14 @@ class ConfigPreset:
         name = self.name if name is None else name
         if name is None:
             raise InputError("name", None, "is required: this config names no model; pass name=")
-        register_preset(name, origin=origin or f"config.json ({self.source})", **self.params)
+        register_preset(name, origin=origin or f"config.json ({self.source})", **self.extension, **self.params)
         return name
 
     def to_dict(self) -> dict:
         """Plain, JSON-clean data: name, family, source, params, notes, n_params_breakdown."""
         return {"name": self.name, "family": self.family, "source": self.source, "params": dict(self.params),
-                "notes": list(self.notes), "n_params_breakdown": dict(self.n_params_breakdown)}
+                "notes": list(self.notes), "n_params_breakdown": dict(self.n_params_breakdown),
+                "extension": dict(self.extension)}
 
 
 # ── reading the config ───────────────────────────────────────────────────────
@@ -211,7 +217,7 @@ def preset_from_config(config: Any, *, family: str | None = None, n_params: floa
             errors[key] = (raw[key], exc.allowed + why)
     if errors:
         raise InputError.from_errors(errors)
-    return ConfigPreset(params, notes, model_type, _name(data, path), source, breakdown)
+    return ConfigPreset(params, notes, model_type, _name(data, path), source, breakdown, dict(fields["rope"]))
 
 
 def _read(config: Any) -> tuple[Mapping, str, Path | None]:
@@ -241,31 +247,6 @@ def _read(config: Any) -> tuple[Mapping, str, Path | None]:
         raise InputError("config", str(path), f"cannot be read: {exc.strerror or exc}") from None
     data = parse_json_object(text, "config", str(path))
     return data, str(path), path
-
-
-def parse_json_object(text: str, field_name: str, where: str) -> dict:
-    """Parse JSON text that must be an object; reject NaN/Infinity, duplicate keys, deep
-    nesting and out-of-range numbers with an :class:`InputError` on ``field_name``."""
-    def no_constant(name: str) -> Any:
-        raise ValueError(f"{name} is not a JSON number")
-
-    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out:
-                raise ValueError(f"duplicate key {key[:80]!r}")
-            out[key] = value
-        return out
-
-    try:
-        data = json.loads(text, parse_constant=no_constant, object_pairs_hook=no_duplicates)
-    except RecursionError:
-        raise InputError(field_name, where, "is not usable JSON: nested too deeply") from None
-    except ValueError as exc:  # JSONDecodeError, duplicates, NaN, ints over 4,300 digits
-        raise InputError(field_name, where, f"is not valid JSON: {str(exc)[:200]}") from None
-    if not isinstance(data, dict):
-        raise InputError(field_name, where, f"must hold a JSON object, not a {type(data).__name__}")
-    return data
 
 
 class _Reader:
@@ -399,7 +380,7 @@ def _generic(r: _Reader, notes: list[str], spec: _Family | None) -> dict:
             r.errors.setdefault("rope_theta", (None, "is missing: the RoPE base, a number > 0"))
     out["theta"] = theta
 
-    out["T_train"], max_pos = _context(r, notes)
+    out["T_train"], max_pos, out["rope"] = _context(r, notes)
     out["has_SWA"] = _sliding_window(r, notes, spec, max_pos, out["layers"])
     if spec is not None and spec.label == "GPT-NeoX" and r.has("rotary_pct"):
         pct = r.number("rotary_pct", 0, 1)
@@ -409,18 +390,20 @@ def _generic(r: _Reader, notes: list[str], spec: _Family | None) -> dict:
     return out
 
 
-def _context(r: _Reader, notes: list[str]) -> tuple[int | None, int | None]:
-    """T_train: max_position_embeddings, or the pre-scaling length where rope_scaling gives one."""
+def _context(r: _Reader, notes: list[str]) -> tuple[int | None, int | None, dict]:
+    """T_train: max_position_embeddings, or the pre-scaling length where rope_scaling gives one;
+    then max_position_embeddings, and the extension ({"T_extended", "rope_factor"}, empty
+    when rope_scaling does not extend the model beyond its native length)."""
     max_pos = r.int("max_position_embeddings", 1, 100_000_000)
     scaling = r.get("rope_scaling")
     if scaling is None:
-        return max_pos, max_pos
+        return max_pos, max_pos, {}
     if not isinstance(scaling, dict):
         r.errors.setdefault("rope_scaling", (_clip(scaling), "must be an object or null"))
-        return max_pos, max_pos
+        return max_pos, max_pos, {}
     kind = r.text("rope_type", scaling, "rope_scaling.rope_type") or r.text("type", scaling, "rope_scaling.type")
     if kind == "default" and scaling.get("factor") in (None, 1, 1.0):
-        return max_pos, max_pos
+        return max_pos, max_pos, {}
     factor = None
     if scaling.get("factor") is not None:
         factor = r.number("factor", 0, 1e6, where=scaling, name="rope_scaling.factor")
@@ -432,17 +415,20 @@ def _context(r: _Reader, notes: list[str]) -> tuple[int | None, int | None]:
         key = "original_max_position_embeddings"
     what = f"rope_scaling ({kind or 'unnamed'}{f', factor {factor:g}' if factor else ''})"
     if max_pos is None:
-        return None, None
+        return None, None, {}
     if original is None:
         notes.append(f"{what} is set without an original length: T_train is max_position_embeddings "
                      f"({max_pos:,}), which transformers reads as the pre-scaling length.")
-        return max_pos, max_pos
+        return max_pos, max_pos, {}
     if original > max_pos:
         r.errors.setdefault(key, (original, f"must be <= max_position_embeddings ({max_pos:,})"))
-        return None, max_pos
+        return None, max_pos, {}
     notes.append(f"{what} stretches RoPE to {max_pos:,} tokens; T_train is the pre-scaling length "
                  f"{original:,}, and θ is the unscaled rope_theta, so γ does not see the scaling.")
-    return original, max_pos
+    extension = {"T_extended": max_pos, "rope_factor": factor} if max_pos > original else {}
+    if extension and (factor is None or factor < 1):
+        extension["rope_factor"] = None
+    return original, max_pos, extension
 
 
 def _sliding_window(r: _Reader, notes: list[str], spec: _Family | None, max_pos: int | None,

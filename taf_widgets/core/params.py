@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from .errors import InputError
 
-__all__ = ["Param", "REQUIRED", "coerce", "validate", "ARCHITECTURE"]
+__all__ = ["Param", "REQUIRED", "coerce", "validate", "ARCHITECTURE", "register_choices"]
 
 
 class _Required:
@@ -27,6 +27,15 @@ REQUIRED: Any = _Required()
 
 KINDS = ("int", "float", "bool", "choice")
 
+# Where a choice parameter's names come from, by catalog name ("gpu", "api_model"...).
+# The catalogs fill this when they load, so this module never imports them.
+_CHOICE_SOURCES: dict[str, Callable[[], list[str]]] = {}
+
+
+def register_choices(catalog: str, names: Callable[[], list[str]]) -> None:
+    """Declare where the current names of choice catalog ``catalog`` come from."""
+    _CHOICE_SOURCES[catalog] = names
+
 
 @dataclass(frozen=True)
 class Param:
@@ -35,7 +44,7 @@ class Param:
     ``low``/``high`` bound numbers (``low_open`` makes the lower bound exclusive);
     ``log`` says the range spans decades, so sliders map it logarithmically.
     ``choices`` names a catalog ("gpu", "api_model") whose current names are the
-    allowed values. ``preset_key`` is the key a model preset fills this parameter
+    allowed values, or is a tuple of the fixed allowed values (``("spec", "audited")``). ``preset_key`` is the key a model preset fills this parameter
     from (None: a preset never sets it); ``preset_default`` is a preset key used only
     as this parameter's default (the context length starts at the preset's T_train). ``example`` is the value an interactive
     control starts from when the parameter is required and no preset gives it.
@@ -50,7 +59,7 @@ class Param:
     high: float | None = None
     low_open: bool = False
     log: bool = False
-    choices: str | None = None
+    choices: str | tuple[str, ...] | None = None
     help: str = ""
     preset_key: str | None = None
     preset_default: str | None = None
@@ -69,9 +78,11 @@ class Param:
 
     def choice_values(self) -> list[str]:
         """The names currently allowed for a choice parameter (catalogs can grow at run time)."""
-        from .catalogs import choice_names
-
-        return choice_names(self.choices) if self.choices else []
+        if not self.choices:
+            return []
+        if isinstance(self.choices, tuple):
+            return list(self.choices)
+        return list(_CHOICE_SOURCES[self.choices]())
 
     def allowed(self) -> str:
         """A human sentence of what this parameter accepts."""

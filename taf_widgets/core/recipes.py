@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from . import formulas as F
-from .catalogs import get_api_price, get_gpu, get_preset, gpu_names
+from .catalogs import catalog_info, get_api_price, get_gpu, get_preset, get_preset_extras, gpu_names
 from .errors import InputError
 from .params import ARCHITECTURE, REQUIRED, Param, validate
 
@@ -27,6 +27,8 @@ __all__ = [
     "resolve_params",
     "verdict_tone",
     "to_jsonable",
+    "CAVEAT_ORDER",
+    "confidence_from",
 ]
 
 Values = dict[str, Any]
@@ -35,6 +37,11 @@ FieldErrors = dict[str, tuple[Any, str]]
 EMPIRICAL_NOTE = (
     "The γ corrections δ_GQA (+0.11), δ_SWA (−0.21) and δ_post_IH (−0.15) are empirical "
     "fits over 23 models (§26.10), not laws; here they decide the verdict."
+)
+
+AUDITED_NOTE = (
+    "Audited calibration (May 2026): δ_GQA (+0.11) is applied and reliable, δ_post_IH (−0.15) is "
+    "applied but exploratory, δ_SWA is applied as 0; the corrections remain empirical fits (§26.10)."
 )
 
 
@@ -85,6 +92,38 @@ class Outcome:
     reason: str
     mitigation: str
     notes: list[str] = field(default_factory=list)
+    caveats: list[tuple[str, str]] = field(default_factory=list)  # (code, sentence)
+    factors: list[dict] | None = None  # evidence behind the verdict; None: the recipe's defaults
+
+
+# ── caveats and confidence ───────────────────────────────────────────────────
+
+CAVEAT_ORDER = (
+    "beyond_trained_length",
+    "closed_form_identity",
+    "delta_post_ih_exploratory",
+    "delta_swa_disabled",
+    "extended_by_rope_scaling",
+    "measured_gamma",
+)
+"""Every caveat code, most serious first (results list their caveats in this order)."""
+
+_SCORES = {"ok": 1.0, "warn": 0.5, "miss": 0.0}
+
+
+def _factor(key: str, status: str, detail: str) -> dict:
+    return {"key": key, "status": status, "detail": detail}
+
+
+def confidence_from(factors: list[dict]) -> dict:
+    """Score evidence factors (ok 1, warn 0.5, miss 0) into ``{percent, band, factors}``:
+    the mean as a percentage; band "high" at 80 or more, "medium" at 55 or more, else "low"."""
+    if not factors:
+        percent = 0.0
+    else:
+        percent = round(100 * sum(_SCORES[f["status"]] for f in factors) / len(factors), 1)
+    band = "high" if percent >= 80 else ("medium" if percent >= 55 else "low")
+    return {"percent": percent, "band": band, "factors": [dict(f) for f in factors]}
 
 
 @dataclass
@@ -105,6 +144,13 @@ class RecipeResult:
     mitigation: str
     notes: list[str]
     preset: str | None = None
+    caveats: list[str] = field(default_factory=list)
+    """Stable codes of what limits this answer, most serious first (see CAVEAT_ORDER);
+    each code's sentence is in ``notes`` and in ``caveat_text``."""
+    confidence: dict = field(default_factory=dict)
+    """``{percent, band, factors: [{key, status, detail}]}``: the evidence behind the verdict."""
+    caveat_text: dict = field(default_factory=dict)
+    """Caveat code → its sentence (the same sentence as in ``notes``)."""
 
     @property
     def tone(self) -> str:
@@ -128,6 +174,9 @@ class RecipeResult:
                 "reason": self.reason,
                 "mitigation": self.mitigation,
                 "notes": self.notes,
+                "caveats": self.caveats,
+                "caveat_text": self.caveat_text,
+                "confidence": self.confidence,
             }
         )
 
@@ -231,26 +280,153 @@ _N_PARAMS = Param("N_params", "Parameters", "float", unit="params", low=1e6, hig
 
 # ── X-2 long-context viability ───────────────────────────────────────────────
 
+_CALIBRATION = Param(
+    "calibration", "Calibration", "choice", default="spec", choices=("spec", "audited"),
+    help="'spec': the spec's γ corrections and D_f closed form, its numbers exactly. 'audited': the "
+         "May 2026 audit (δ_SWA disabled, δ_post_IH exploratory, D_f as the exact discrete sum).")
+_GAMMA_OBS = Param(
+    "gamma_obs", "Measured γ (γ_obs)", "float", optional=True, low=0, high=5, low_open=True, step=0.0001,
+    help="A measured attention-decay exponent. When given, the verdict follows it (the measured path) "
+         "instead of the closed form.")
+_T_EXTENDED = Param(
+    "T_extended", "RoPE-scaled context", "int", optional=True, unit="tokens", low=1, high=1e8, log=True,
+    preset_key="T_extended",
+    help="The length a rope_scaling entry extends the model to; empty when the model has none.")
+_ROPE_FACTOR = Param(
+    "rope_factor", "RoPE scaling factor", "float", optional=True, low=1, high=1e6, log=True,
+    preset_key="rope_factor", help="rope_scaling's factor; empty when the model has none.")
+
+IDENTITY_NOTE = (
+    "With the uncorrected γ_Padé, d_horizon equals the context length exactly, so this "
+    "verdict turns on the sign of the γ corrections, not on how long the context is "
+    "(T_train only raises a caveat); a measured γ (gamma_obs) is the honest input."
+)
+
 
 def _gamma_steps(v: Values) -> tuple[list[dict], dict]:
     """Steps 1 and 2 of X-2 and X-19: γ_Padé at the context length (§26.1), then the
-    architecture corrections (§26.10). Returns the two chain rows and the decomposition."""
+    architecture corrections (§26.10) under the chosen calibration, each with its status.
+    Returns the two chain rows and the decomposition."""
     theta, T_eval = v["theta"], v["T_eval"]
+    calibration = v.get("calibration", "spec")
     g_pade = F.gamma_pade(theta, T_eval)
     has_GQA = v["n_kv_heads"] < v["n_attention_heads"]
-    decomp = F.gamma_decompose(g_pade, has_GQA=has_GQA, has_SWA=v["has_SWA"], n_params=v["n_params"])
+    decompose = F.gamma_decompose_audited if calibration == "audited" else F.gamma_decompose
+    decomp = decompose(g_pade, has_GQA=has_GQA, has_SWA=v["has_SWA"], n_params=v["n_params"])
     g_corr = decomp["gamma_corrected"]
+    status = F.CORRECTION_STATUS[calibration]
+    breakdown = {**decomp, "calibration": calibration,
+                 "status_GQA": status["delta_GQA"], "status_SWA": status["delta_SWA"],
+                 "status_post_IH": status["delta_post_IH"]}
+    formula = ("γ + δ_GQA + δ_SWA + δ_post_IH" if calibration == "spec"
+               else "γ + δ_GQA + 0·δ_SWA (disabled) + δ_post_IH")
     return [
         _step(1, "§26.1", "γ_Padé", "γ = (2θ − T√2)/(2θ + T√2)", {"theta": theta, "T_eval": T_eval},
               g_pade, _phase(g_pade)),
-        _step(2, "§26.10", "γ-decomposition", "γ + δ_GQA + δ_SWA + δ_post_IH",
-              {"has_GQA": has_GQA, "has_SWA": v["has_SWA"], "n_params": v["n_params"]},
-              g_corr, f"γ corrected to {g_corr:.4f}: {_phase(g_corr)}", breakdown=decomp),
+        _step(2, "§26.10", "γ-decomposition", formula,
+              {"has_GQA": has_GQA, "has_SWA": v["has_SWA"], "n_params": v["n_params"], "calibration": calibration},
+              g_corr, f"γ corrected to {g_corr:.4f}: {_phase(g_corr)}", breakdown=breakdown),
     ], decomp
+
+
+def _calibration_caveats(v: Values, decomp: dict, used: bool) -> list[tuple[str, str]]:
+    """The audited calibration's caveats, where the corrections they name apply (and are used)."""
+    if v.get("calibration") != "audited" or not used:
+        return []
+    out = []
+    if decomp["delta_post_IH"] != 0:
+        out.append(("delta_post_ih_exploratory",
+                    "δ_post_IH (−0.15) is applied but exploratory: the audit found no replication "
+                    "(group mean ≈ 0 over 16 models against 6)."))
+    if v["has_SWA"]:
+        out.append(("delta_swa_disabled",
+                    "δ_SWA (−0.21) is disabled by the audit (fitted on one model) and applied as 0, "
+                    "though this model uses a sliding window."))
+    return out
+
+
+def _length_caveats(v: Values) -> tuple[list[tuple[str, str]], list[str], dict | None]:
+    """Whether the context length is beyond the native length, or within a RoPE-scaled one.
+    Returns (caveats, notes, the trained-length evidence factor or None when T_train is unknown)."""
+    L, native = v["T_eval"], v.get("T_train")
+    extended, factor = v.get("T_extended"), v.get("rope_factor")
+    notes = []
+    if native is None:
+        return [], notes, None
+    scaled = f"rope_scaling{f' (factor {factor:g})' if factor else ''}"
+    if extended is not None and extended <= native:
+        notes.append(f"T_train ({native:,}) is not below the RoPE-scaled length ({extended:,}): the "
+                     "training length given is the extended one, so shorter lengths may already rely "
+                     "on the scaling.")
+    if L <= native:
+        return [], notes, _factor("trained_length", "ok", f"L = {L:,} is within the trained {native:,} tokens")
+    if extended is not None and L <= extended:
+        sentence = (f"L = {L:,} exceeds the {native:,} tokens the model was trained at, but stays within "
+                    f"the {extended:,} its {scaled} extends it to: the answer rests on that extension.")
+        return ([("extended_by_rope_scaling", sentence)], notes,
+                _factor("trained_length", "warn", f"within the {scaled} extension to {extended:,}"))
+    reach = (f"; its {scaled} reaches only {extended:,}" if extended is not None
+             else ", and no RoPE scaling extends it")
+    sentence = (f"L = {L:,} exceeds the {native:,} tokens the model was trained at{reach}: models "
+                "seldom hold a context beyond the length they were trained or extended to, whatever γ says.")
+    return [("beyond_trained_length", sentence)], notes, _factor("trained_length", "miss",
+                                                                   f"L = {L:,} > trained {native:,}")
+
+
+def _measured_steps(chain: list[dict], v: Values, g_obs: float) -> dict:
+    """The measured path's two chain rows: d_h_obs (§26.2 with γ_obs) and the Padé deviation index."""
+    theta, T_eval = v["theta"], v["T_eval"]
+    pdi = F.pade_deviation_index(theta, g_obs, T_eval)
+    n = len(chain) + 1
+    dh = pdi["d_h_obs"]
+    chain.append(_step(n, "§26.2", "d_horizon (measured γ)", "d_h_obs = θ(1 − γ_obs)√2/(1 + γ_obs)",
+                       {"theta": theta, "gamma_obs": g_obs}, dh,
+                       (f"negative: γ_obs = {g_obs:.4f} ≥ 1, no retrieval horizon (Phase B)" if dh <= 0
+                        else f"measured retrieval horizon at {dh:,.0f} tokens"), unit="tokens"))
+    chain.append(_step(n + 1, "§26.2", "Padé deviation index", "PDI = d_h_obs / T_eval",
+                       {"d_h_obs": dh, "T_eval": T_eval}, pdi["PDI"],
+                       f"PDI = {pdi['PDI']:.3f}: {pdi['reading']} (1 exactly when γ_obs = γ_Padé)",
+                       breakdown={"PDI": pdi["PDI"], "reading": pdi["reading"],
+                                  "gamma_pade": F.gamma_pade(theta, T_eval), "gamma_obs": g_obs}))
+    return pdi
+
+
+def _measured_caveat(g_obs: float) -> tuple[str, str]:
+    return ("measured_gamma",
+            f"The verdict follows the measured exponent γ_obs = {g_obs:.4f}, not the closed form; a "
+            "measurement holds for the corpus and the distances it was taken on.")
+
+
+def _gamma_factors(v: Values, decomp: dict, g_used: float, measured: bool, zone: tuple[float, float] | None = None) -> list[dict]:
+    """The evidence factors of a γ-based verdict (reference: γ measured or closed form; a
+    benchmark behind it; γ inside the formulas' validity range; reliable or exploratory corrections)."""
+    g_obs = v.get("gamma_obs")
+    factors = [
+        _factor("gamma_measured", "ok", f"γ_obs = {g_obs:.4f} measured") if measured
+        else _factor("gamma_measured", "miss", "closed-form γ_Padé, not a measurement"),
+        _factor("benchmark", "miss", "no retrieval benchmark for this model and length ships with the package"),
+    ]
+    if zone is not None and zone[0] <= g_used <= zone[1]:
+        factors.append(_factor("gamma_validity", "ok", f"γ = {g_used:.4f} in [{zone[0]}, {zone[1]}]"))
+    elif 0 < g_used < 1:
+        factors.append(_factor("gamma_validity", "ok" if zone is None else "warn",
+                               f"γ = {g_used:.4f} in (0, 1)" + ("" if zone is None else
+                                                                 f", outside [{zone[0]}, {zone[1]}]")))
+    else:
+        factors.append(_factor("gamma_validity", "miss", f"γ = {g_used:.4f} outside (0, 1)"))
+    if measured:
+        factors.append(_factor("corrections", "ok", "not used: the measured γ replaces them"))
+    else:
+        exploratory = [name for name, value in (("δ_SWA", decomp["delta_SWA"]), ("δ_post_IH", decomp["delta_post_IH"]))
+                       if value != 0]
+        factors.append(_factor("corrections", "warn", "exploratory corrections applied: " + ", ".join(exploratory))
+                       if exploratory else _factor("corrections", "ok", "only reliable corrections (or none) applied"))
+    return factors
 
 
 def _x2(v: Values) -> Outcome:
     theta, T_eval = v["theta"], v["T_eval"]
+    g_obs = v.get("gamma_obs")
     chain, decomp = _gamma_steps(v)
     g_corr = decomp["gamma_corrected"]
 
@@ -298,20 +474,56 @@ def _x2(v: Values) -> Outcome:
         reason = f"L = {T_eval:,} is beyond the retrieval ceiling L_NIAH^c = {l_niah:,.0f}."
         mitigation = f"Extend RoPE NTK-aware: θ ≈ {F.theta_design(0.85, T_eval):,.0f} puts γ at 0.85."
 
-    deltas = decomp["delta_GQA"] + decomp["delta_SWA"] + decomp["delta_post_IH"]
-    notes = [
-        "With the uncorrected γ_Padé, d_horizon equals the context length exactly, so this "
-        "verdict turns on the sign of the γ corrections, not on how long the context is; "
-        "T_train is not read by X-2."
-    ]
-    if deltas != 0:
-        notes.append(EMPIRICAL_NOTE)
+    measured = g_obs is not None
+    caveats: list[tuple[str, str]] = []
+    notes: list[str] = []
+    if measured:
+        closed = verdict
+        pdi = _measured_steps(chain, v, g_obs)
+        dh_obs = pdi["d_h_obs"]
+        if g_obs >= 1:
+            verdict = "NO"
+            alpha = F.alpha_opt(0.85, T_eval, theta)
+            how = "fine-tuning required" if alpha > 8 else "zero-shot may work"
+            reason = (f"Measured γ_obs = {g_obs:.4f} ≥ 1: attention decays too fast for long-range "
+                      "retrieval (Phase B), whatever the length.")
+            if alpha >= 1:
+                mitigation = (f"Extend RoPE NTK-aware: θ ≈ {F.theta_design(0.85, T_eval):,.0f} puts γ at 0.85, "
+                              f"α_opt = {alpha:.2f} ({how}).")
+            else:
+                mitigation = (f"The Padé rule gives α_opt = {alpha:.2f} < 1 (θ is already large enough on paper), "
+                              "so a larger RoPE base does not answer a measured γ_obs ≥ 1: test retrieval at this "
+                              "length (needle-in-a-haystack), or choose a model trained for it.")
+        elif T_eval < dh_obs:
+            verdict = "YES"
+            reason = f"L = {T_eval:,} lies inside the measured horizon d_h_obs = {dh_obs:,.0f}."
+            mitigation = "None required."
+        elif T_eval < 2 * dh_obs:
+            verdict = "DEGRADED"
+            reason = f"L = {T_eval:,} lies between d_h_obs ({dh_obs:,.0f}) and 2·d_h_obs ({2 * dh_obs:,.0f})."
+            mitigation = "Shorten the context, or extend RoPE NTK-aware."
+        else:
+            verdict = "NO"
+            reason = f"L = {T_eval:,} is beyond 2·d_h_obs = {2 * dh_obs:,.0f}, the measured retrieval ceiling."
+            mitigation = f"Extend RoPE NTK-aware: θ ≈ {F.theta_design(0.85, T_eval):,.0f} puts γ at 0.85."
+        caveats.append(_measured_caveat(g_obs))
+        notes.append(f"The closed form alone (steps 1–5) answers {closed}; the measured γ decides here.")
     else:
-        notes.append("The γ corrections sum to zero here, so YES versus DEGRADED is decided by "
-                     "floating-point rounding of d_horizon against L.")
-    if p_hallu == 0:
-        notes.append("P_hallucinate is 0 because L ≤ d_horizon; it is not a measured rate.")
-    return Outcome(chain, verdict, reason, mitigation, notes)
+        caveats.append(("closed_form_identity", IDENTITY_NOTE))
+        deltas = decomp["delta_GQA"] + decomp["delta_SWA"] + decomp["delta_post_IH"]
+        if deltas != 0:
+            notes.append(AUDITED_NOTE if v.get("calibration") == "audited" else EMPIRICAL_NOTE)
+        else:
+            notes.append("The γ corrections sum to zero here, so YES versus DEGRADED is decided by "
+                         "floating-point rounding of d_horizon against L.")
+        if p_hallu == 0:
+            notes.append("P_hallucinate is 0 because L ≤ d_horizon; it is not a measured rate.")
+    caveats += _calibration_caveats(v, decomp, used=not measured)
+    length_caveats, length_notes, _ = _length_caveats(v)
+    caveats += length_caveats
+    notes += length_notes
+    factors = _gamma_factors(v, decomp, g_obs if measured else g_corr, measured)
+    return Outcome(chain, verdict, reason, mitigation, notes, caveats, factors)
 
 
 X2 = Recipe(
@@ -325,12 +537,14 @@ X2 = Recipe(
         A["theta"],
         Param("T_train", A["T_train"].label, "int", unit="tokens", low=1, high=1e8, log=True,
               optional=True, preset_key="T_train", example=8192,
-              help="Context length the model was trained at (not read by X-2's formulas)."),
+              help="Context length the model was trained at (its native length; read by the caveats, "
+                   "not by X-2's formulas)."),
         _T_eval(preset_default="T_train"),
         A["n_attention_heads"], A["n_kv_heads"], A["d_head"], A["n_layers"], A["n_params"], A["has_SWA"],
         Param("bytes_per_element", "KV bytes per element", "float", default=2.0, unit="bytes",
               low=0.125, high=8, step=0.125,
               help="Bytes per cached number: 2 for BF16, 1 for INT8/FP8, 0.5 for INT4."),
+        _CALIBRATION, _GAMMA_OBS, _T_EXTENDED, _ROPE_FACTOR,
     ),
     compute=_x2,
     check=_check_gqa,
@@ -622,19 +836,29 @@ X5 = Recipe(
 
 def _x19(v: Values) -> Outcome:
     theta, T_eval, T_train = v["theta"], v["T_eval"], v["T_train"]
+    audited = v.get("calibration") == "audited"
+    g_obs = v.get("gamma_obs")
+    measured = g_obs is not None
     chain, decomp = _gamma_steps(v)
     g_pade, g_corr = decomp["pade_centroid"], decomp["gamma_corrected"]
+    g = g_obs if measured else g_corr  # the γ the decision uses
+    g_name = "γ_obs" if measured else "γ"
 
-    df = F.df_window(g_corr, T_eval, f=0.90)
-    chain.append(_step(3, "§26.7", "D_f window (γ in [0.65, 0.85])", "[(1−f) + f·N^(1−γ)]^(1/(1−γ))",
-                       {"gamma": g_corr, "N": T_eval, "f": 0.9}, df,
+    if audited:
+        df = F.df_window_exact(g, T_eval, f=0.90)
+        df_name, df_formula = "D_f window, exact (γ in [0.65, 0.85])", "min D: Σ_{d≤D} d^−γ ≥ f·Σ_{d≤N} d^−γ"
+    else:
+        df = F.df_window(g, T_eval, f=0.90)
+        df_name, df_formula = "D_f window (γ in [0.65, 0.85])", "[(1−f) + f·N^(1−γ)]^(1/(1−γ))"
+    chain.append(_step(3, "§26.7", df_name, df_formula,
+                       {"gamma": g, "N": T_eval, "f": 0.9}, df,
                        f"keep the last {df:,} tokens for 90% of the attention mass" if df is not None
-                       else f"not applicable: γ = {g_corr:.3f} is outside [0.65, 0.85]", unit="tokens"))
+                       else f"not applicable: {g_name} = {g:.3f} is outside [0.65, 0.85]", unit="tokens"))
 
-    regime = F.kv_soft_decay_regime(theta, g_corr, T_train)
-    dh = F.d_horizon(theta, g_corr)
+    regime = F.kv_soft_decay_regime(theta, g, T_train)
+    dh = F.d_horizon(theta, g)
     chain.append(_step(4, "§26.8", "Soft decay régimen", "d_h ≳ T_train/2",
-                       {"theta": theta, "gamma": g_corr, "T_train": T_train}, regime,
+                       {"theta": theta, "gamma": g, "T_train": T_train}, regime,
                        f"d_horizon = {'n/a' if dh is None else f'{dh:,.0f}'}; regime: {regime}"))
 
     kv = F.kv_cache_memory(v["n_layers"], v["n_kv_heads"], v["d_head"], T_eval)
@@ -657,9 +881,9 @@ def _x19(v: Values) -> Outcome:
         verdict = "USE SOFT DECAY (caveat)"
         reason = "The soft-decay regime applies but γ is outside the D_f zone: soft decay only."
         mitigation = "Use soft decay; do not use the D_f window."
-    elif g_corr >= 1 or g_corr <= 0:
+    elif g >= 1 or g <= 0:
         verdict = "USE LITERATURE METHODS"
-        reason = f"γ = {g_corr:.3f} is outside Phase A, where these formulas do not apply."
+        reason = f"{g_name} = {g:.3f} is outside Phase A, where these formulas do not apply."
         mitigation = "Use literature heuristics such as SnapKV, PyramidKV or FastGen."
     else:
         verdict = "USE HARD T_train CUTOFF"
@@ -667,11 +891,26 @@ def _x19(v: Values) -> Outcome:
         mitigation = f"Keep seq_len ≤ {T_train:,}; do not extend."
 
     notes = ["The baseline KV memory is BF16 (2 bytes per element)."]
+    caveats: list[tuple[str, str]] = []
+    if measured:
+        _measured_steps(chain, v, g_obs)
+        caveats.append(_measured_caveat(g_obs))
+        notes.append(f"γ_obs = {g_obs:.4f} replaces the corrected γ ({g_corr:.4f}) in steps 3 and 4.")
     if regime == "borderline":
         notes.append("d_horizon is within 0.8–1.2 × T_train/2: the borderline regime counts as not met.")
-    if decomp["gamma_corrected"] != g_pade:
-        notes.append(EMPIRICAL_NOTE)
-    return Outcome(chain, verdict, reason, mitigation, notes)
+    if not measured and decomp["gamma_corrected"] != g_pade:
+        notes.append(AUDITED_NOTE if audited else EMPIRICAL_NOTE)
+    if audited and df is not None:
+        notes.append(f"D_f is the exact discrete sum (audited calibration); the spec's closed form gives "
+                     f"{F.df_window(g, T_eval, f=0.90):,}.")
+    caveats += _calibration_caveats(v, decomp, used=not measured)
+    length_caveats, length_notes, length_factor = _length_caveats(v)
+    caveats += length_caveats
+    notes += length_notes
+    factors = _gamma_factors(v, decomp, g, measured, zone=(0.65, 0.85))
+    if length_factor is not None:
+        factors.append(length_factor)
+    return Outcome(chain, verdict, reason, mitigation, notes, caveats, factors)
 
 
 X19 = Recipe(
@@ -684,10 +923,36 @@ X19 = Recipe(
     params=(
         A["theta"], A["T_train"], _T_eval(preset_default="T_train"),
         A["n_attention_heads"], A["n_kv_heads"], A["d_head"], A["n_layers"], A["n_params"], A["has_SWA"],
+        _CALIBRATION, _GAMMA_OBS, _T_EXTENDED, _ROPE_FACTOR,
     ),
     compute=_x19,
     check=_check_gqa,
 )
+
+
+# ── default evidence factors of the recipes that do not decide from γ ───────
+
+
+def _prices_factor() -> dict:
+    return _factor("catalog_prices", "warn", f"list prices and specs as of {catalog_info()['gpus']['as_of']}")
+
+
+def _default_factors(recipe_id: str, v: Values) -> list[dict]:
+    """Evidence factors of a recipe whose compute gives none: what its answer rests on.
+    X-1, X-3 and X-5 are cost and memory arithmetic over a dated catalog; another recipe is
+    scored on the catalog and on its closed form not being checked against a measurement."""
+    batch1 = _factor("throughput_model", "warn", "batch-1, memory-bound decode: no batching, no overlap")
+    if recipe_id == "X-1":
+        rule = (_factor("token_rule", "ok", "Chinchilla D = 20·N") if v.get("D_tokens") is None
+                else _factor("token_rule", "ok", "training tokens given"))
+        return [_prices_factor(), batch1, rule]
+    if recipe_id == "X-3":
+        return [_prices_factor(), _factor("token_rule", "ok", "Chinchilla D = 20·N"),
+                _factor("memory_model", "warn", "16 bytes per parameter on one GPU, no activations or sharding")]
+    if recipe_id == "X-5":
+        return [_prices_factor(), batch1,
+                _factor("memory_model", "ok", "weights + KV cache, counted exactly from the architecture")]
+    return [_prices_factor(), _factor("closed_form", "warn", "a closed-form estimate, not checked against a measurement")]
 
 
 RECIPES: dict[str, Recipe] = {r.id: r for r in (X1, X2, X3, X5, X19)}
@@ -716,7 +981,7 @@ def resolve_params(recipe: Recipe, preset: str | None, params: Mapping[str, Any]
         return dict(params)
     if not recipe.takes_preset:
         raise InputError("preset", preset, f"{recipe.id} has no model parameters, so it takes no preset")
-    row = get_preset(preset)
+    row = {**get_preset_extras(preset), **get_preset(preset)}
     merged = {}
     for p in recipe.params:
         key = p.preset_key or p.preset_default
@@ -734,5 +999,10 @@ def run_recipe(recipe_id: str, preset: str | None = None, **params: Any) -> Reci
     recipe = get_recipe(recipe_id)
     used = validate(recipe.params, resolve_params(recipe, preset, params), check=recipe.check)
     outcome = recipe.compute(used)
+    order = {code: i for i, code in enumerate(CAVEAT_ORDER)}
+    caveats = sorted(outcome.caveats, key=lambda c: order.get(c[0], len(order)))
+    factors = outcome.factors if outcome.factors is not None else _default_factors(recipe.id, used)
     return RecipeResult(recipe.id, recipe.name, used, outcome.chain, outcome.verdict,
-                        outcome.reason, outcome.mitigation, outcome.notes, preset or None)
+                        outcome.reason, outcome.mitigation, [text for _, text in caveats] + outcome.notes,
+                        preset or None, caveats=[code for code, _ in caveats],
+                        confidence=confidence_from(factors), caveat_text=dict(caveats))

@@ -26,12 +26,14 @@ __all__ = ["ChartSpec", "Series", "chart_specs", "render_svg", "POINTS"]
 
 POINTS = 96
 BLUE, GREY, RED, GREEN, ORANGE, PURPLE = "#1f77b4", "#8c8c8c", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd"
+PINK = "#e377c2"
 _DASHES = {"dashed": "6 4", "dash_dotted": "8 3 2 3", None: None}
 
 
 @dataclass
 class Series:
-    """One mark: ``line`` (x, y), ``vline`` (x[0]), ``hline`` (y[0]), ``point`` (x[0], y[0])
+    """One mark: ``line`` (x, y), ``vline`` (x[0]), ``hline`` (y[0]), ``point`` (x[0], y[0]),
+    ``scatter`` (a dot at every (x, y); ``labels`` names each dot for its tooltip)
     or ``bars`` (x names, y values, one colour each in ``colors``)."""
 
     kind: str
@@ -44,6 +46,7 @@ class Series:
     tooltip: str | None = None
     legend: bool = True
     value_unit: str | None = None  # bars: write each value above its bar in this unit
+    labels: list[str] | None = None  # scatter: one tooltip per dot
 
 
 @dataclass
@@ -107,6 +110,12 @@ def _x2(result: RecipeResult) -> list[ChartSpec]:
                          f"L_NIAH = {_tokens(l_niah)}", "dash_dotted"))
     series.append(Series("point", [T], [min(max(g, y_lo), y_hi)], BLUE, "operating point",
                          tooltip=f"L = {T:,} tokens, γ corrected = {g:.4f}"))
+    g_obs = v.get("gamma_obs")
+    # Always a series (empty without a measured γ), so a live chart keeps the same marks.
+    series.append(Series("point", [T] if g_obs is not None else [],
+                         [min(max(g_obs, y_lo), y_hi)] if g_obs is not None else [], PINK,
+                         f"γ_obs = {g_obs:.4f} (measured)" if g_obs is not None else "γ_obs (measured)",
+                         tooltip=None if g_obs is None else f"measured γ_obs = {g_obs:.4f}"))
     gamma = ChartSpec("gamma", "Does γ stay in Phase A (0 < γ < 1) at this length?", "context length (tokens)",
                       "γ", series, x_log=True, x_range=(lo, hi), y_range=(y_lo, y_hi), x_format="~s",
                       legend="bottom-left")
@@ -206,7 +215,7 @@ def _x19(result: RecipeResult) -> list[ChartSpec]:
     T = v["T_eval"]
     per_token_GB = F.kv_cache_memory(v["n_layers"], v["n_kv_heads"], v["d_head"], 1)["GB"]  # BF16, as step 5
     df = result.step(3)["result"]
-    dh = F.d_horizon(v["theta"], result.step(2)["result"])
+    dh = F.d_horizon(v["theta"], result.step(4)["inputs"]["gamma"])  # the γ the decision used
     lo, hi = _decades_around(T, 2, 2)
     grid = _log_grid(lo, hi)
     series = [
@@ -320,7 +329,7 @@ def _data_range(spec: ChartSpec, axis: str) -> tuple[float, float] | None:
             if axis == "y":
                 values += [v for v in s.y if _usable(v, log)]
             continue
-        if s.kind in ("line", "point") or (s.kind == "vline" and axis == "x") or (s.kind == "hline" and axis == "y"):
+        if s.kind in ("line", "point", "scatter") or (s.kind == "vline" and axis == "x") or (s.kind == "hline" and axis == "y"):
             values += [v for v in (s.x if axis == "x" else s.y) if _usable(v, log)]
     if not values:
         return None
@@ -439,7 +448,14 @@ def render_svg(spec: ChartSpec, uid: str) -> str:
                 tip = f"<title>{escape(s.tooltip)}</title>" if s.tooltip else ""
                 out.append(f'<circle class="point" cx="{_f(xs(s.x[0]))}" cy="{_f(ys(s.y[0]))}" r="6" '
                            f'fill="{s.color}" data-series="{escape(s.label or "")}">{tip}</circle>')
-        if s.legend and s.label:
+        elif s.kind == "scatter" and xs is not None:
+            for i, (x, y) in enumerate(zip(s.x, s.y)):
+                if _usable(x, spec.x_log) and _usable(y, spec.y_log):
+                    name = s.labels[i] if s.labels and i < len(s.labels) else ""
+                    tip = f"<title>{escape(name)}</title>" if name else ""
+                    out.append(f'<circle class="point" cx="{_f(xs(x))}" cy="{_f(ys(y))}" r="4.5" '
+                               f'fill="{s.color}" data-series="{escape(s.label or "")}">{tip}</circle>')
+        if s.legend and s.label and not (s.kind in ("point", "scatter") and not s.x):  # empty: no entry
             legend.append(s)
     out.append("</g>")
     if spec.empty_text and not any(s.x for s in spec.series if s.kind == "bars"):
@@ -481,7 +497,7 @@ def _legend(items: list[Series], where: str, x0: float, x1: float, y0: float, y1
     for i, s in enumerate(items):
         cy = 4 + line_h * i + line_h / 2
         dash = _DASHES.get(s.style)
-        if s.kind == "point":
+        if s.kind in ("point", "scatter"):
             out.append(f'<circle cx="16" cy="{_f(cy)}" r="5" fill="{s.color}"/>')
         else:
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""

@@ -108,14 +108,14 @@ _COLUMNS = {
 def sweep_columns(recipe_id: str, param: str) -> list[str]:
     """The keys of every row of ``sweep(recipe_id, param, ...)``, in order."""
     rid = get_recipe(recipe_id).id
-    return [param, "verdict", "tone", *_COLUMNS[rid], "error"]
+    return [param, "verdict", "tone", *_COLUMNS[rid], "confidence", "caveats", "error"]
 
 
 class SweepRows(list):
     """The rows of a sweep: a list of dicts, plus what was swept and a DataFrame view.
 
     Each row holds the swept value (as the recipe used it), ``verdict``, ``tone``, the
-    recipe's key numbers and ``error`` (None, or the message when ``on_error="row"``
+    recipe's key numbers, ``confidence`` (the band), ``caveats`` (the codes, comma-separated) and ``error`` (None, or the message when ``on_error="row"``
     kept a value the recipe rejected). ``None`` means "not applicable", as in a result.
     """
 
@@ -178,8 +178,10 @@ def sweep(recipe_id: str, param: str, values: Iterable[Any], preset: str | None 
         except InputError as exc:
             if on_error == "raise" or param not in exc.errors:
                 raise
-            rows.append({param: value, "verdict": None, "tone": None, **blank, "error": str(exc)})
+            rows.append({param: value, "verdict": None, "tone": None, **blank, "confidence": None, "caveats": None,
+                         "error": str(exc)})
             continue
         rows.append({param: result.inputs[param], "verdict": result.verdict, "tone": result.tone,
-                     **key_numbers(result), "error": None})
+                     **key_numbers(result), "confidence": result.confidence["band"],
+                     "caveats": ",".join(result.caveats), "error": None})
     return SweepRows(rows, recipe.id, param)
