@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping
 from . import formulas as F
 from .catalogs import get_api_price, get_gpu, get_preset, gpu_names
 from .errors import InputError
-from .params import ARCHITECTURE, REQUIRED, Param, validate
+from .params import ARCHITECTURE, REQUIRED, SERVING_ARCHITECTURE, Param, validate
 
 __all__ = [
     "Recipe",
@@ -152,6 +152,10 @@ _TONES = {
     "TINY-MODEL": "caution",
     "USE SOFT DECAY (caveat)": "caution",
     "USE HARD T_train CUTOFF": "caution",
+    "FITS": "go",
+    "TIGHT": "caution",
+    "KV-BOUND": "no",
+    "WEIGHTS-BOUND": "no",
     "NO": "no",
     "NO (API)": "no",
     "USE LITERATURE METHODS": "no",
@@ -227,6 +231,59 @@ _MFU = Param("mfu", "MFU", "float", default=0.45, low=0.001, high=1, step=0.01,
              help="Model FLOPs utilisation: the fraction of peak compute actually achieved.")
 _N_PARAMS = Param("N_params", "Parameters", "float", unit="params", low=1e6, high=1e15, log=True,
                   help="Model size in parameters.", preset_key="n_params", example=8e9)
+
+
+# ── serving parameters (optional on X-5 and X-1; their defaults are the spec's) ──
+
+_AUTO_KV = "auto"
+
+
+def _weight_precision(default: str = "BF16") -> Param:
+    return Param("weight_precision", "Weight precision", "choice", default=default, choices=F.PRECISIONS,
+                 help="How the weights are stored: BF16/FP16 2 bytes, FP8/INT8 1 byte, INT4 0.52 bytes "
+                      "(group-128 GPTQ/AWQ, scales included).")
+
+
+_BATCH = Param("batch", "Batch (sequences decoded together)", "int", default=1, low=1, high=65536, log=True,
+               help="Sequences the engine decodes in one step (continuous batching); 1 is the spec's "
+                    "one stream at a time.")
+_TP = Param("tp", "GPUs per replica (tensor parallel)", "int", default=1, low=1, high=64, log=True,
+            help="GPUs one copy of the model is split over: each holds 1/tp of the weights and of the KV heads.")
+_GPU_UTIL = Param("gpu_memory_utilization", "GPU memory fraction", "float", default=1.0, low=0.05, high=1.0,
+                  step=0.01, help="Fraction of each GPU's memory the engine may use (vLLM's "
+                                  "gpu_memory_utilization, 0.9 by default there); 1 is the spec's.")
+_BW_EFF = Param("bw_efficiency", "Bandwidth efficiency", "float", default=1.0, low=0.01, high=1.0, step=0.01,
+                help="Fraction of the memory bandwidth decode achieves: 1 is the spec's ceiling; measured "
+                     "batch-1 decode of real engines sits near 0.6-0.9 (see 'How close to real servers').")
+_COMPUTE_EFF = Param("compute_efficiency", "Compute efficiency", "float", default=1.0, low=0.01, high=1.0,
+                     step=0.01, help="Fraction of the GPU's peak BF16 FLOP/s a decode step achieves "
+                                     "(the compute side of the roofline).")
+
+
+def _overhead(default: float) -> Param:
+    return Param("overhead_GB", "Engine overhead per GPU", "float", default=default, unit="GB", low=0, high=1000,
+                 step=0.1, help="Memory the engine holds besides weights and KV cache: CUDA context, activation "
+                                f"peak, CUDA graphs. vLLM logs 0.6-3.3 GB for 7-8B models; {F.ENGINE_OVERHEAD_GB:g} "
+                                "GB is the middle. 0 is the spec's.")
+
+
+_N_ACTIVE = SERVING_ARCHITECTURE["n_active_params"]
+_KV_LATENT = SERVING_ARCHITECTURE["kv_latent_dim"]
+
+
+def _check_active(v: Values, total_key: str) -> FieldErrors:
+    if v.get("n_active_params") is not None and v["n_active_params"] > v[total_key]:
+        return {"n_active_params": (v["n_active_params"], f"must be <= {total_key} ({v[total_key]:g}): a model "
+                                                          "reads at most all of its parameters")}
+    return {}
+
+
+def _kv_note(n_kv: int, tp: int) -> str | None:
+    if n_kv % tp == 0 or tp % n_kv == 0:
+        return None
+    return (f"{n_kv} KV heads do not divide evenly over tp = {tp} GPUs: each GPU is counted with "
+            f"⌈{n_kv}/{tp}⌉ = {math.ceil(n_kv / tp)} heads, as engines pad or replicate them "
+            "(vLLM requires the heads to divide, or tp to be a multiple of them).")
 
 
 # ── X-2 long-context viability ───────────────────────────────────────────────
@@ -359,11 +416,30 @@ def _x1(v: Values) -> Outcome:
                        {"gpu": gpu, "n_gpus": n_gpus, "mfu": mfu}, cost,
                        f"${cost['USD']:,.0f} over {cost['days']:.1f} days"))
 
-    model_GB = N * 2 / 1e9
-    inference = F.cost_per_inference_token(model_GB, gpu, batch=1)
-    chain.append(_step(4, "§19.9 / §20.12", "Self-inference $/Mtok", "BW / model_GB → tok/s → $/Mtok",
-                       {"model_GB": model_GB, "gpu": gpu}, inference,
-                       f"${inference['USD_per_Mtok']:.2f} per million tokens, one user at a time"))
+    serving = _x1_serving(v)
+    if not serving:
+        model_GB = N * 2 / 1e9
+        inference = F.cost_per_inference_token(model_GB, gpu, batch=1)
+        chain.append(_step(4, "§19.9 / §20.12", "Self-inference $/Mtok", "BW / model_GB → tok/s → $/Mtok",
+                           {"model_GB": model_GB, "gpu": gpu}, inference,
+                           f"${inference['USD_per_Mtok']:.2f} per million tokens, one user at a time"))
+    else:
+        active = v["n_active_params"] or N
+        bpw = F.WEIGHT_BYTES[v["weight_precision"]]
+        model_GB = N * bpw / 1e9
+        info = get_gpu(gpu)
+        roof = F.decode_roofline(active * bpw, 2 * active, v["batch"], 0.0, info["bw_GB_s"], info["flops"],
+                                 bw_efficiency=v["bw_efficiency"])
+        usd_per_Mtok = 1e6 / roof["tok_per_sec"] / 3600 * info["usd_h"]
+        inference = {"tok_per_sec": roof["tok_per_sec"], "USD_per_Mtok": usd_per_Mtok, "gpu": gpu,
+                     "batch": v["batch"], "bound": roof["bound"]}
+        chain.append(_step(4, "§19.9 / §20.12 + roofline", "Self-inference $/Mtok",
+                           "batch / max(bytes/(BW·eff), FLOPs/peak) → tok/s → $/Mtok",
+                           {"active_GB": active * bpw / 1e9, "gpu": gpu, "batch": v["batch"],
+                            "weight_precision": v["weight_precision"], "bw_efficiency": v["bw_efficiency"]},
+                           inference,
+                           f"${usd_per_Mtok:.3g} per million tokens at batch {v['batch']} "
+                           f"({roof['tok_per_sec']:,.0f} tok/s, {roof['bound']}-bound)"))
 
     price = get_api_price(api_model)
     api_blend = (price["input"] + price["output"]) / 2
@@ -385,7 +461,7 @@ def _x1(v: Values) -> Outcome:
         mitigation = f"Stay with the {api_model} API."
     else:
         months = be["Mtok_breakeven"] / monthly
-        if monthly >= be["Mtok_breakeven"]:
+        if monthly * v["payback_months"] >= be["Mtok_breakeven"]:
             verdict = "YES (custom)"
             reason = (f"At {monthly:g} M tokens a month the training pays for itself in "
                       f"{months:.1f} months; after that custom is cheaper.")
@@ -396,8 +472,19 @@ def _x1(v: Values) -> Outcome:
                       f"{months:.1f} months.")
             mitigation = f"Use the {api_model} API: it is cheaper at your volume."
 
-    notes = ["The verdict is YES only when the break-even volume is at most one month of "
-             "your traffic (the test is monthly volume ≥ break-even volume)."]
+    payback = v["payback_months"]
+    if payback == 1:
+        notes = ["The verdict is YES only when the break-even volume is at most one month of "
+                 "your traffic (the test is monthly volume ≥ break-even volume)."]
+    else:
+        notes = [f"The verdict is YES when the training pays for itself within payback_months = {payback:g} "
+                 "months of your traffic (monthly volume × payback_months ≥ break-even volume); "
+                 "the spec's rule is one month."]
+    if serving:
+        notes.append(f"Self-hosted serving is priced at batch {v['batch']} with {v['weight_precision']} weights "
+                     f"as a roofline (bandwidth efficiency {v['bw_efficiency']:g}); the spec's rule is batch-1 "
+                     "BF16 decode at the full bandwidth. The KV cache's reads are not counted: X-1 has no "
+                     "architecture.")
     info = get_gpu(gpu)
     train_GB = F.training_memory_16N(N)["GB"]
     if train_GB > info["vram_GB"] * n_gpus or model_GB > info["vram_GB"]:
@@ -433,9 +520,24 @@ X1 = Recipe(
         Param("monthly_tokens_M", "Monthly volume", "float", default=10.0, unit="M tokens/month",
               low=0, high=1e9, low_open=True, log=True,
               help="Millions of tokens you would process each month."),
+        _weight_precision(),
+        _BATCH,
+        _BW_EFF,
+        _N_ACTIVE,
+        Param("payback_months", "Payback horizon", "float", default=1.0, unit="months", low=0, high=1200,
+              low_open=True, log=True,
+              help="Months of your traffic within which training must pay for itself for a YES; 1 is "
+                   "the spec's rule."),
     ),
     compute=_x1,
+    check=lambda v: _check_active(v, "N_params"),
 )
+
+
+def _x1_serving(v: Values) -> bool:
+    """Whether any serving parameter leaves its spec default (then step 4 is a roofline)."""
+    return (v["weight_precision"] not in ("BF16", "FP16") or v["batch"] != 1 or v["bw_efficiency"] != 1.0
+            or v["n_active_params"] is not None)
 
 
 # ── X-3 budget pre-flight ────────────────────────────────────────────────────
@@ -528,6 +630,8 @@ X3 = Recipe(
 
 
 def _x5(v: Values) -> Outcome:
+    if _x5_serving(v):
+        return _x5_roofline(v)
     N, T_eval, bpw = v["N_params"], v["T_eval"], v["bytes_per_weight"]
     users, target = v["concurrent_users"], v["target_tokens_per_day"]
     w_mem = F.model_weights_memory(N, bpw)
@@ -588,6 +692,113 @@ def _x5(v: Values) -> Outcome:
     return Outcome(chain, verdict, reason, mitigation, notes)
 
 
+def _x5_serving(v: Values) -> bool:
+    """Whether any serving parameter leaves its spec default (then X-5 serves as engines do)."""
+    for p in _X5_SERVING:
+        default = None if p.default is REQUIRED else p.default
+        value = "BF16" if p.name == "weight_precision" and v[p.name] == "FP16" else v[p.name]
+        if value != default:
+            return True
+    return False
+
+
+def _x5_precisions(v: Values) -> tuple[float, float, str]:
+    """Bytes per weight, bytes per KV element, and how they were chosen."""
+    if v["weight_precision"] in ("BF16", "FP16"):
+        bpw, how = v["bytes_per_weight"], f"{v['bytes_per_weight']:g} bytes per weight"
+    else:
+        bpw, how = F.WEIGHT_BYTES[v["weight_precision"]], v["weight_precision"]
+    if v["kv_precision"] == _AUTO_KV:
+        # Engines keep the KV cache in the activation dtype (16-bit) under quantized weights;
+        # with bytes_per_weight alone the spec's rule holds: the KV cache uses the same bytes.
+        kv_b = 2.0 if v["weight_precision"] not in ("BF16", "FP16") else bpw
+    else:
+        kv_b = F.KV_BYTES[v["kv_precision"]]
+    return bpw, kv_b, how
+
+
+def _x5_roofline(v: Values) -> Outcome:
+    """X-5 with the serving parameters: precisions, batch, tensor parallelism, MoE, the engine's
+    memory fraction and overhead, and a decode roofline instead of batch-1 bandwidth."""
+    N, T_eval, users, target = v["N_params"], v["T_eval"], v["concurrent_users"], v["target_tokens_per_day"]
+    batch, tp, util, overhead = v["batch"], v["tp"], v["gpu_memory_utilization"], v["overhead_GB"]
+    active = v["n_active_params"] or N
+    bpw, kv_b, how = _x5_precisions(v)
+    w_mem = F.model_weights_memory(N, bpw)
+    chain = [_step(1, "§19.X", "Model weights memory", "N · bytes_per_weight", {"N": N, "precision": how},
+                   w_mem, f"{w_mem['GB']:,.1f} GB of weights ({w_mem['GB'] / tp:,.1f} GB per GPU over {tp})")]
+
+    per_tok = F.kv_bytes_per_token(v["n_layers"], v["n_kv_heads"], v["d_head"], kv_b, tp, v["kv_latent_dim"])
+    kv_seq_bytes = per_tok["replica"] * T_eval
+    kv = {"bytes": kv_seq_bytes, "MB": kv_seq_bytes / 1e6, "GB": kv_seq_bytes / 1e9,
+          "bytes_per_token": per_tok["replica"]}
+    formula = "L·latent·seq·B (MLA)" if v["kv_latent_dim"] else "2·L·n_kv·d_h·seq·B"
+    chain.append(_step(2, "§19.1", "KV cache (per request)", formula,
+                       {"n_layers": v["n_layers"], "n_kv": v["n_kv_heads"], "d_head": v["d_head"], "seq": T_eval,
+                        "kv_bytes_per_element": kv_b, "kv_latent_dim": v["kv_latent_dim"]}, kv,
+                       f"{kv['GB']:.2f} GB per concurrent request"))
+
+    seqs = max(users, batch)
+    per_gpu_GB = w_mem["GB"] / tp + kv["GB"] * seqs / tp + overhead
+    total_GB = w_mem["GB"] + kv["GB"] * seqs + overhead * tp
+    chain.append(_step(3, "§20.3 + engine", "Total GPU memory", "(weights + KV·max(users, batch))/tp + overhead",
+                       {"tp": tp, "sequences": seqs, "overhead_GB": overhead}, {"GB": total_GB, "per_gpu_GB": per_gpu_GB},
+                       f"{total_GB:,.1f} GB in all, {per_gpu_GB:,.1f} GB on each of {tp} GPU{'s' if tp != 1 else ''} "
+                       f"for {seqs} sequence{'s' if seqs != 1 else ''}"))
+
+    candidates = []
+    for name in gpu_names():
+        info = get_gpu(name)
+        if info["vram_GB"] * util < per_gpu_GB:
+            continue
+        roof = F.decode_roofline(active * bpw, 2 * active, batch, kv_seq_bytes, info["bw_GB_s"], info["flops"],
+                                 tp=tp, bw_efficiency=v["bw_efficiency"],
+                                 compute_efficiency=v["compute_efficiency"])
+        tok_per_s = roof["tok_per_sec"]
+        tok_per_day = tok_per_s * 86400
+        usd_per_day = info["usd_h"] * 24 * tp
+        candidates.append({
+            "gpu": name, "vram_GB": info["vram_GB"], "bw_GB_s": info["bw_GB_s"],
+            "tok_per_sec": tok_per_s, "tok_per_day": tok_per_day,
+            "USD_per_day": usd_per_day, "USD_per_Mtok": usd_per_day / (tok_per_day / 1e6),
+            "users_supported": tok_per_day / target, "bound": roof["bound"],
+            "t_memory_ms": roof["t_memory_s"] * 1e3, "t_compute_ms": roof["t_compute_s"] * 1e3, "tp": tp,
+        })
+    candidates.sort(key=lambda c: c["USD_per_Mtok"])
+    cheapest = candidates[0]["gpu"] if candidates else "none"
+    chain.append(_step(4, "§20 + roofline", f"Eligible GPUs (≥{per_gpu_GB / util:.0f}GB each)",
+                       "filter + rank by $/Mtok; tok/s = batch / max(bytes/(BW·eff), FLOPs/(peak·eff))",
+                       {"min_VRAM_per_GPU": per_gpu_GB / util, "batch": batch, "tp": tp}, candidates[:5],
+                       f"{len(candidates)} GPU{'s' if len(candidates) != 1 else ''} fit; cheapest: {cheapest}"))
+
+    notes = [f"Serving as engines run it: {batch} sequence{'s' if batch != 1 else ''} decoded together, "
+             f"{tp} GPU{'s' if tp != 1 else ''} per replica, weights at {how}, KV at {kv_b:g} bytes, "
+             f"{util:g} of each GPU's memory with {overhead:g} GB of engine overhead. Each decode step reads the "
+             "active weights once and every sequence's whole KV cache (at the full context), and needs 2 FLOPs "
+             "per active parameter per sequence at the GPU's peak BF16 rate."]
+    if active != N:
+        notes.append(f"Mixture of experts: memory holds all {N:.3g} parameters; each token reads {active:.3g}.")
+    kv_note = None if v["kv_latent_dim"] else _kv_note(v["n_kv_heads"], tp)
+    if kv_note:
+        notes.append(kv_note)
+    if not candidates:
+        verdict = "NO"
+        reason = (f"No GPU in the catalog has the {per_gpu_GB / util:,.1f} GB per GPU needed "
+                  f"({per_gpu_GB:,.1f} GB at {util:g} of its memory).")
+        mitigation = "Raise tp, lower the weight or KV precision, or serve fewer sequences at once."
+    else:
+        best = candidates[0]
+        verdict = "YES"
+        reason = (f"Best GPU: {best['gpu']} at ${best['USD_per_Mtok']:.3g}/Mtok at batch {batch}; one replica "
+                  f"decodes {best['users_supported']:.2f}× your daily token target ({best['bound']}-bound).")
+        mitigation = (f"Provision {tp}× {best['gpu']} per replica; expect about {best['tok_per_sec']:,.0f} tok/s "
+                      f"over {batch} sequence{'s' if batch != 1 else ''}.")
+        if get_gpu(best["gpu"])["usd_h"] == 0:
+            notes.append(f"{best['gpu']} ranks first because it has no hourly price (a local card): "
+                         "$0/Mtok ignores power and purchase cost.")
+    return Outcome(chain, verdict, reason, mitigation, notes)
+
+
 X5 = Recipe(
     id="X-5",
     name="Hardware Selection",
@@ -612,9 +823,27 @@ X5 = Recipe(
               help="Tokens you need to generate per day."),
         Param("concurrent_users", "Concurrent users", "int", default=1, low=1, high=1_000_000, log=True,
               help="Requests held in memory at once (each with its own KV cache)."),
+        *(_X5_SERVING := (
+            _weight_precision(),
+            Param("kv_precision", "KV-cache precision", "choice", default=_AUTO_KV,
+                  choices=(_AUTO_KV, *F.KV_PRECISIONS),
+                  help="How the KV cache is stored: BF16/FP16 2 bytes, FP8/INT8 1 byte. auto: the same bytes "
+                       "as bytes_per_weight (the spec's rule), or 16-bit under quantized weight_precision "
+                       "(what engines do by default)."),
+            _BATCH, _TP, _N_ACTIVE, _KV_LATENT, _GPU_UTIL, _overhead(0.0), _BW_EFF, _COMPUTE_EFF,
+        )),
     ),
     compute=_x5,
+    check=lambda v: {**_check_active(v, "N_params"), **_x5_precision_check(v)},
 )
+
+
+def _x5_precision_check(v: Values) -> FieldErrors:
+    if v["bytes_per_weight"] != 2.0 and v["weight_precision"] not in ("BF16", "FP16"):
+        return {"weight_precision": (v["weight_precision"], "cannot be combined with bytes_per_weight "
+                                     f"({v['bytes_per_weight']:g}): give one of them (weight_precision "
+                                     "counts the scales of INT4 too)")}
+    return {}
 
 
 # ── X-19 KV compression decision ─────────────────────────────────────────────
