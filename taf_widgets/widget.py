@@ -26,7 +26,7 @@ import ipywidgets
 import traitlets
 
 from .charts import ChartSet, charts_for
-from .core import RECIPES, InputError, catalog_info, get_preset, get_recipe, list_presets, preset_names, row_origin, run_recipe
+from .core import ALL_RECIPES, InputError, catalog_info, get_preset, get_recipe, list_presets, preset_names, row_origin, run_recipe
 from .core.params import REQUIRED, Param, coerce
 from .core.recipes import RecipeResult, resolve_params
 
@@ -138,7 +138,7 @@ class RecipePanel(anywidget.AnyWidget):
     _esm = _bundle("recipe.js")
 
     recipe_id = traitlets.Unicode("X-2").tag(sync=True)
-    """Which recipe runs: "X-1", "X-2", "X-3", "X-5" or "X-19"."""
+    """Which recipe runs: "X-1", "X-2", "X-3", "X-5", "X-19" (the framework's) or "FIT" (this project's own)."""
 
     preset = traitlets.Unicode("").tag(sync=True)
     """The model preset whose architecture fills the parameters ("" for custom values)."""
@@ -394,7 +394,7 @@ class RecipeWidget(ipywidgets.VBox):
 
     def _show_charts(self) -> None:
         rid = self.panel.recipe_id
-        if rid not in RECIPES:
+        if rid not in ALL_RECIPES:
             return
         if rid not in self._chart_sets:
             self._chart_sets[rid] = charts_for(rid)

@@ -15,11 +15,13 @@ from .catalogs import (
     gpu_names,
     list_presets,
     load_catalog,
+    load_extra_gpus,
     preset_names,
     register_api_model,
     register_gpu,
     register_preset,
     row_origin,
+    row_source,
 )
 from .errors import InputError
 from .export import to_code, to_html, to_json, to_markdown
@@ -37,13 +39,16 @@ from .formulas import (
     cost_per_inference_token,
     cost_per_training_run,
     d_horizon,
+    decode_roofline,
     df_window,
     emergent_threshold,
     gamma_decompose,
     gamma_pade,
     inference_decode_throughput,
+    kv_bytes_per_token,
     kv_cache_memory,
     kv_soft_decay_regime,
+    kv_tokens_that_fit,
     l_niah_c,
     model_weights_memory,
     p_hallucinate,
@@ -53,7 +58,17 @@ from .formulas import (
 )
 from .hfconfig import SUPPORTED_FAMILIES, ConfigPreset, preset_from_config
 from .params import ARCHITECTURE, Param
-from .recipes import RECIPES, Recipe, RecipeResult, get_recipe, list_recipes, run_recipe, verdict_tone
+from .recipes import (
+    ALL_RECIPES,
+    OWN_RECIPES,
+    RECIPES,
+    Recipe,
+    RecipeResult,
+    get_recipe,
+    list_recipes,
+    run_recipe,
+    verdict_tone,
+)
 from .sweep import SweepRows, sweep
 
 __all__ = [
@@ -71,4 +86,7 @@ __all__ = [
     # exports, sweeps, config.json presets and catalog files
     "ConfigPreset", "SUPPORTED_FAMILIES", "SweepRows", "catalog_files", "load_catalog", "preset_from_config",
     "sweep", "to_code", "to_html", "to_json", "to_markdown",
+    # serving as engines run it, and this project's own recipes
+    "ALL_RECIPES", "OWN_RECIPES", "decode_roofline", "kv_bytes_per_token", "kv_tokens_that_fit",
+    "load_extra_gpus", "row_source",
 ]
