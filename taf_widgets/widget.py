@@ -300,6 +300,8 @@ class RecipePanel(anywidget.AnyWidget):
         for p in recipe.params:
             if p.preset_key and p.preset_key in row:
                 values[p.name] = row[p.preset_key]
+            elif p.preset_key and p.optional:  # e.g. a dense model has no separate active count
+                values[p.name] = None
         self._last_preset = change["new"]
         self._recompute(values)
 

@@ -528,6 +528,8 @@ def test_range_edge_value_gives_a_result_or_an_input_error(rid, name, value):
         extra = {"n_attention_heads": 1024}
     if name == "n_attention_heads":
         extra = {"n_kv_heads": 1}
+    if name == "n_active_params":  # at most the total parameters
+        extra = {"N_params": 1e15}
     result = _check_outcome(rid, lambda: run_recipe(rid, **with_(rid, **extra, **{name: value})))
     assert result is not None, f"{name}={value!r} is inside its declared range but was rejected"
 
@@ -595,6 +597,12 @@ FORMULA_ARGS = {
     "cost_per_training_run": dict(N_params=8e9, D_tokens=1e11, gpu="H100 SXM", n_gpus=8, mfu=0.45),
     "cost_per_inference_token": dict(model_GB=16.0, gpu="H100 SXM", batch=1),
     "break_even_volume": dict(training_cost=1e6, self_inference_per_Mtok=0.5, api_per_Mtok=5.0),
+    "kv_bytes_per_token": dict(n_layers=32, n_kv_heads=8, d_head=128, bytes_per_element=2.0, tp=1,
+                               kv_latent_dim=None),
+    "kv_tokens_that_fit": dict(memory_bytes=1e10, n_layers=32, n_kv_heads=8, d_head=128, bytes_per_element=2.0,
+                               tp=1),
+    "decode_roofline": dict(weight_bytes=1.6e10, flops_per_token=1.6e10, batch=8, kv_bytes_per_seq=5e8,
+                            bw_GB_s=3350.0, peak_TFLOPs=989.0, tp=1, bw_efficiency=1.0, compute_efficiency=1.0),
 }
 FORMULA_HOSTILE = [None, "8e9", "", [], object(), complex(1, 1), 10**400, -(10**400), math.nan, math.inf,
                    -math.inf, -1, 0, -0.0, 5e-324, 1e308, -1e308, True]

@@ -389,6 +389,21 @@ show 0.6 to 3.3 GB (0.35 + 2.07 GiB on an RTX 3090, 1.79 + 1.26 GiB on an H100).
 the middle of that range: give the figure your engine logs when you have it."""
 
 
+def _whole(name: str, value: Any, high: float = 1e9) -> int:
+    """A count: a whole number from 1 to ``high``."""
+    _number(name, value)
+    if value != int(value) or not 1 <= value <= high:
+        raise InputError(name, value, f"must be a whole number from 1 to {high:g}")
+    return int(value)
+
+
+def _bytes_per_element(value: Any) -> float:
+    _number("bytes_per_element", value)
+    if not 0.01 <= value <= 64:
+        raise InputError("bytes_per_element", value, "must be from 0.01 to 64 bytes")
+    return value
+
+
 def kv_bytes_per_token(n_layers: int, n_kv_heads: int, d_head: int, bytes_per_element: float = 2.0,
                        tp: int = 1, kv_latent_dim: int | None = None) -> dict:
     """KV-cache bytes one token takes on each GPU of a tensor-parallel replica.
@@ -401,10 +416,10 @@ def kv_bytes_per_token(n_layers: int, n_kv_heads: int, d_head: int, bytes_per_el
     divides (whether tp splits the KV heads evenly).
     """
     for name, value in (("n_layers", n_layers), ("n_kv_heads", n_kv_heads), ("d_head", d_head), ("tp", tp)):
-        _number(name, value, low=0, low_open=True)
-    _number("bytes_per_element", bytes_per_element, low=0, low_open=True)
+        _whole(name, value)
+    _bytes_per_element(bytes_per_element)
     if kv_latent_dim is not None:
-        _number("kv_latent_dim", kv_latent_dim, low=0, low_open=True)
+        _whole("kv_latent_dim", kv_latent_dim)
         per_gpu = n_layers * kv_latent_dim * bytes_per_element
         return {"per_gpu": per_gpu, "replica": per_gpu * tp, "heads_per_gpu": None, "divides": True}
     heads = max(1, math.ceil(n_kv_heads / tp))
