@@ -19,7 +19,7 @@ import numpy as np
 from .core import get_recipe, run_recipe
 from .core.params import REQUIRED
 from .core.recipes import RecipeResult
-from .core.report_charts import POINTS, ChartSpec, Series, _decade_ticks, chart_specs
+from .core.report_charts import GREEN, GREY, POINTS, RED, ChartSpec, Series, _decade_ticks, chart_specs
 from .core.report_charts import _log_grid as _log_grid_list
 
 __all__ = ["ChartSet", "SpecCharts", "charts_for", "POINTS"]
@@ -145,7 +145,8 @@ class _SpecFigure:
             return bq.Bars(scales=scales, type="stacked", colors=list(s.colors or [s.color]),
                            labels=list(s.labels or []), display_legend=True, padding=0.4)
         if s.kind == "bars":
-            self.palette = sorted(set(s.colors or [s.color]) | {s.color})
+            # Every colour a later result may use (fits / does not fit), not only the first one's.
+            self.palette = sorted(set(s.colors or [s.color]) | {s.color, GREEN, RED, GREY})
             scales["color"] = bq.ColorScale(colors=self.palette, min=0, max=max(len(self.palette) - 1, 1))
             return bq.Bars(scales=scales, padding=0.25)
         return bq.Lines(scales=scales, colors=[s.color], labels=label, stroke_width=2,
