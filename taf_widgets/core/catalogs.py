@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .jsontext import parse_json_object
 from .params import ARCHITECTURE, SERVING_ARCHITECTURE, coerce, register_choices
 
 __all__ = [
@@ -341,8 +342,6 @@ def load_catalog(path: str | os.PathLike) -> dict:
 
 
 def _parse_json(text: str, where: str) -> dict:
-    from .hfconfig import parse_json_object
-
     return parse_json_object(text, "path", where)
 
 

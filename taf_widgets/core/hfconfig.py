@@ -17,7 +17,6 @@ and a bad one raises :class:`InputError` naming it.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import InputError
+from .jsontext import parse_json_object
 from .params import ARCHITECTURE, SERVING_ARCHITECTURE, coerce
 
 __all__ = ["ConfigPreset", "preset_from_config", "SUPPORTED_FAMILIES", "MAX_CONFIG_BYTES"]
@@ -274,31 +274,6 @@ def _read(config: Any) -> tuple[Mapping, str, Path | None]:
         raise InputError("config", str(path), f"cannot be read: {exc.strerror or exc}") from None
     data = parse_json_object(text, "config", str(path))
     return data, str(path), path
-
-
-def parse_json_object(text: str, field_name: str, where: str) -> dict:
-    """Parse JSON text that must be an object; reject NaN/Infinity, duplicate keys, deep
-    nesting and out-of-range numbers with an :class:`InputError` on ``field_name``."""
-    def no_constant(name: str) -> Any:
-        raise ValueError(f"{name} is not a JSON number")
-
-    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out:
-                raise ValueError(f"duplicate key {key[:80]!r}")
-            out[key] = value
-        return out
-
-    try:
-        data = json.loads(text, parse_constant=no_constant, object_pairs_hook=no_duplicates)
-    except RecursionError:
-        raise InputError(field_name, where, "is not usable JSON: nested too deeply") from None
-    except ValueError as exc:  # JSONDecodeError, duplicates, NaN, ints over 4,300 digits
-        raise InputError(field_name, where, f"is not valid JSON: {str(exc)[:200]}") from None
-    if not isinstance(data, dict):
-        raise InputError(field_name, where, f"must hold a JSON object, not a {type(data).__name__}")
-    return data
 
 
 class _Reader:

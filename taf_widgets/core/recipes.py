@@ -992,7 +992,8 @@ def _fit(v: Values) -> Outcome:
                        breakdown={f"{p} longest context": longest[p] for p in ladder}))
 
     notes = ["FIT is this project's own recipe, not one of the framework's: memory bookkeeping of weights, "
-             "KV cache and engine overhead, as serving engines (vLLM, SGLang) allocate it."]
+             "KV cache and engine overhead, as serving engines (vLLM, SGLang) allocate it. The longest context "
+             "counts memory only: whether the model holds that context is X-2's question."]
     if tp > 1:
         notes.append("Memory is per GPU: each of the tp GPUs holds 1/tp of the weights and of the KV heads, "
                      "plus its own engine overhead.")
