@@ -13,7 +13,8 @@ import math
 import pytest
 
 import taf_widgets.core as core
-from taf_widgets.core import get_recipe, InputError, RECIPES, run_recipe
+from taf_widgets.core import ALL_RECIPES as RECIPES  # the framework's recipes and this project's FIT
+from taf_widgets.core import get_recipe, InputError, run_recipe
 
 LLAMA = "meta-llama/Meta-Llama-3-8B"
 MISTRAL = "mistralai/Mistral-7B-v0.1"
@@ -27,6 +28,7 @@ BASE = {
     "X-3": dict(USD_budget=5000.0),
     "X-5": dict(N_params=8e9),
     "X-19": dict(ARCH, T_eval=8192),
+    "FIT": dict(N_params=8e9, n_layers=32, n_kv_heads=8, d_head=128),
 }
 
 NUMERIC = [(rid, p.name) for rid, r in RECIPES.items() for p in r.params if p.kind in ("int", "float")]
