@@ -19,7 +19,7 @@ import numpy as np
 from .core import get_recipe, run_recipe
 from .core.params import REQUIRED
 from .core.recipes import RecipeResult
-from .core.report_charts import POINTS, ChartSpec, Series, _decade_ticks, chart_specs
+from .core.report_charts import GREEN, GREY, POINTS, RED, ChartSpec, Series, _decade_ticks, chart_specs
 from .core.report_charts import _log_grid as _log_grid_list
 
 __all__ = ["ChartSet", "SpecCharts", "charts_for", "POINTS"]
@@ -145,8 +145,12 @@ class _SpecFigure:
             return bq.Scatter(scales=scales, colors=[s.color], default_size=40, labels=label,
                               display_legend=bool(s.legend and s.label), display_names=False,
                               tooltip=bq.Tooltip(fields=["name"], show_labels=False))
+        if s.kind == "stack":  # one colour and legend label per segment
+            return bq.Bars(scales=scales, type="stacked", colors=list(s.colors or [s.color]),
+                           labels=list(s.labels or []), display_legend=True, padding=0.4)
         if s.kind == "bars":
-            self.palette = sorted(set(s.colors or [s.color]) | {s.color})
+            # Every colour a later result may use (fits / does not fit), not only the first one's.
+            self.palette = sorted(set(s.colors or [s.color]) | {s.color, GREEN, RED, GREY})
             scales["color"] = bq.ColorScale(colors=self.palette, min=0, max=max(len(self.palette) - 1, 1))
             return bq.Bars(scales=scales, padding=0.25)
         return bq.Lines(scales=scales, colors=[s.color], labels=label, stroke_width=2,
@@ -160,14 +164,16 @@ class _SpecFigure:
                     scale.min = None if bounds[0] is None else float(bounds[0])
                     scale.max = None if bounds[1] is None else float(bounds[1])
         if spec.ordinal:  # a rule across categories runs from the first bar to the last
-            names = next((list(s.x) for s in spec.series if s.kind == "bars" and s.x), [""])
+            names = next((list(s.x) for s in spec.series if s.kind in ("bars", "stack") and s.x), [""])
             x_span = (names[0], names[-1])
         else:
             x_span = spec.x_range or self._span(spec, "x")
         y_span = spec.y_range if spec.y_range and None not in spec.y_range else self._span(spec, "y")
         for s, mark in zip(spec.series, self.marks):
             label = [s.label or ""]
-            if s.kind == "bars":
+            if s.kind == "stack":
+                _set(mark, x=list(s.x), y=np.asarray(s.y, dtype=float))
+            elif s.kind == "bars":
                 index = {c: i for i, c in enumerate(self.palette)}
                 colors = s.colors or [s.color] * len(s.x)
                 _set(mark, x=list(s.x), y=list(s.y), color=[float(index.get(c, 0)) for c in colors])

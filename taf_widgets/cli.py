@@ -25,7 +25,7 @@ from .core import run_recipe
 from .core.export import export
 from .core.formatting import format_inputs, format_number, format_step_result
 from .core.hfconfig import describe_breakdown
-from .core.recipes import RECIPES, RecipeResult
+from .core.recipes import ALL_RECIPES, RecipeResult
 
 __all__ = ["main"]
 
@@ -46,8 +46,8 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 
 
 def _cmd_list() -> str:
-    rows = [[r["id"], r["name"], r["description"]] for r in list_recipes()]
-    return _table(rows, ["recipe", "name", "question"])
+    rows = [[r["id"], r["name"], r["origin"], r["description"]] for r in list_recipes()]
+    return _table(rows, ["recipe", "name", "from", "question"])
 
 
 def _loaded_note() -> str:
@@ -241,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                              help="load a JSON or TOML catalog file first (repeatable)")
     run = sub.add_parser("run", help="run a recipe: run RECIPE [--preset NAME | --config PATH] [--PARAM VALUE ...] "
                          "[--format md|json|html] [--output FILE] [--catalog FILE]", add_help=False)
-    run.add_argument("recipe", choices=list(RECIPES), metavar="RECIPE")
+    run.add_argument("recipe", choices=list(ALL_RECIPES), metavar="RECIPE")
     sub.add_parser("config", help="derive a model preset from a Hugging Face config.json: config PATH [--json]",
                    add_help=False)
 
@@ -253,12 +253,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if any(a in ("-h", "--help") for a in argv[1:]):
                 run_help = _Parser(prog=f"{prog} run", description="Run a recipe; "
                                    f"see '{prog} run RECIPE --help' for its flags.")
-                run_help.add_argument("recipe", choices=list(RECIPES), metavar="RECIPE")
+                run_help.add_argument("recipe", choices=list(ALL_RECIPES), metavar="RECIPE")
                 run_help.print_help()
                 return 0
-            parser.error("run needs a RECIPE: one of " + ", ".join(RECIPES))
-        if argv[1] not in RECIPES:
-            parser.error(f"recipe: got {argv[1]!r}; must be one of: " + ", ".join(RECIPES))
+            parser.error("run needs a RECIPE: one of " + ", ".join(ALL_RECIPES))
+        if argv[1] not in ALL_RECIPES:
+            parser.error(f"recipe: got {argv[1]!r}; must be one of: " + ", ".join(ALL_RECIPES))
         return _run(prog, argv[1], argv[2:])
     if argv[0] == "config":
         return _config(prog, argv[1:])

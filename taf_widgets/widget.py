@@ -26,7 +26,7 @@ import ipywidgets
 import traitlets
 
 from .charts import ChartSet, charts_for
-from .core import (RECIPES, InputError, catalog_info, get_preset, get_preset_extras, get_recipe, list_presets,
+from .core import (ALL_RECIPES, InputError, catalog_info, get_preset, get_preset_extras, get_recipe, list_presets,
                    preset_names, row_origin, run_recipe)
 from .core.params import REQUIRED, Param, coerce
 from .core.recipes import RecipeResult, resolve_params
@@ -153,7 +153,7 @@ class RecipePanel(anywidget.AnyWidget):
     _esm = _bundle("recipe.js")
 
     recipe_id = traitlets.Unicode("X-2").tag(sync=True)
-    """Which recipe runs: "X-1", "X-2", "X-3", "X-5" or "X-19"."""
+    """Which recipe runs: "X-1", "X-2", "X-3", "X-5", "X-19" (the framework's) or "FIT" (this project's own)."""
 
     preset = traitlets.Unicode("").tag(sync=True)
     """The model preset whose architecture fills the parameters ("" for custom values)."""
@@ -319,6 +319,8 @@ class RecipePanel(anywidget.AnyWidget):
         for p in recipe.params:
             if p.preset_key and p.preset_key in row:
                 values[p.name] = row[p.preset_key]
+            elif p.preset_key and p.optional:  # e.g. a dense model has no separate active count
+                values[p.name] = None
         previous = self.measured
         if previous and values.get("gamma_obs") == previous.get("gamma_obs"):
             values["gamma_obs"] = None  # the measured γ of the previous model is not this model's
@@ -417,7 +419,7 @@ class RecipeWidget(ipywidgets.VBox):
 
     def _show_charts(self) -> None:
         rid = self.panel.recipe_id
-        if rid not in RECIPES:
+        if rid not in ALL_RECIPES:
             return
         if rid not in self._chart_sets:
             self._chart_sets[rid] = charts_for(rid)

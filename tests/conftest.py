@@ -12,7 +12,7 @@ import pytest
 from taf_widgets.core import catalogs
 
 # Module-level tables that register_* and load_catalog change at run time.
-_TABLES = ("_GPUS", "_API", "_PRESETS", "_ORIGIN", "_FILES", "_EXTRAS")
+_TABLES = ("_GPUS", "_API", "_PRESETS", "_ORIGIN", "_SOURCE", "_FILES", "_EXTRAS")
 
 
 @pytest.fixture

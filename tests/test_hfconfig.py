@@ -32,7 +32,11 @@ EXACT_COUNTS = {
     "Phi-3-mini-4k-instruct": 3_821_079_552,
     "pythia-1b": 1_011_781_632,
     "pythia-2.8b": 2_775_208_960,
+    "Qwen3-8B": 8_190_735_360,
 }
+# Mixture-of-experts and latent-attention fixtures: total and active counts in test_serving.py.
+MOE_FIXTURES = ("Qwen3-30B-A3B", "Qwen3-235B-A22B", "Mixtral-8x7B-v0.1", "Qwen1.5-MoE-A2.7B", "DeepSeek-V2-Lite",
+                "DeepSeek-R1")
 
 # What each fixture must give besides n_params (the architecture as published).
 EXPECTED = {
@@ -52,6 +56,8 @@ EXPECTED = {
                       has_SWA=False),
     "pythia-2.8b": dict(theta=10000.0, T_train=2048, n_attention_heads=32, n_kv_heads=32, d_head=80,
                         n_layers=32, has_SWA=False),
+    "Qwen3-8B": dict(theta=1000000.0, T_train=40960, n_attention_heads=32, n_kv_heads=8, d_head=128,
+                     n_layers=36, has_SWA=False),
 }
 
 
@@ -66,7 +72,7 @@ pytestmark = pytest.mark.usefixtures("restore_catalogs")  # tests here register 
 
 
 def test_every_fixture_has_a_count_to_check():
-    assert sorted(p.name for p in CONFIGS.iterdir()) == sorted(EXACT_COUNTS)
+    assert sorted(p.name for p in CONFIGS.iterdir()) == sorted([*EXACT_COUNTS, *MOE_FIXTURES])
 
 
 @pytest.mark.parametrize("model", list(EXACT_COUNTS))
@@ -119,7 +125,8 @@ def test_result_is_a_config_preset_with_name_family_and_json_clean_dict():
 
 
 def test_every_required_family_is_supported():
-    assert {"llama", "mistral", "qwen2", "gemma2", "phi3", "gpt_neox"} <= set(SUPPORTED_FAMILIES)
+    assert {"llama", "mistral", "qwen2", "gemma2", "phi3", "gpt_neox", "qwen3", "mixtral", "qwen2_moe",
+            "qwen3_moe", "deepseek_v2", "deepseek_v3"} <= set(SUPPORTED_FAMILIES)
 
 
 # ── using the derived preset ─────────────────────────────────────────────────

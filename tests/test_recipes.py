@@ -132,7 +132,10 @@ def test_inputs_do_not_leak_internals(rid, leak):
 def test_inputs_show_the_values_used_after_coercion_and_defaults():
     result = run_recipe("X-5", N_params="8e9", T_eval="4096")
     assert result.inputs == {"N_params": 8e9, "T_eval": 4096, "n_layers": 32, "n_kv_heads": 8, "d_head": 128,
-                             "bytes_per_weight": 2.0, "target_tokens_per_day": 1e7, "concurrent_users": 1}
+                             "bytes_per_weight": 2.0, "target_tokens_per_day": 1e7, "concurrent_users": 1,
+                             "weight_precision": "BF16", "kv_precision": "auto", "batch": 1, "tp": 1,
+                             "n_active_params": None, "kv_latent_dim": None, "gpu_memory_utilization": 1.0,
+                             "overhead_GB": 0.0, "bw_efficiency": 1.0, "compute_efficiency": 1.0}
     assert type(result.inputs["T_eval"]) is int
 
 
@@ -226,8 +229,9 @@ def test_x5_note_when_a_free_card_wins():
 
 def test_list_recipes_params_match_declared_params(spec_facts):
     rows = list_recipes()
-    assert [r["id"] for r in rows] == ["X-1", "X-2", "X-3", "X-5", "X-19"]
-    for row in rows:
+    assert [r["id"] for r in rows] == ["X-1", "X-2", "X-3", "X-5", "X-19", "FIT"]
+    assert [r["origin"] for r in rows] == ["TAF"] * 5 + ["taf-widgets"]
+    for row in rows[:5]:
         rid = row["id"]
         assert row["params"] == declared(rid)
         assert row["params"] == list(run_recipe(rid, **CASES[rid][0]).inputs)

@@ -13,7 +13,8 @@ import math
 import pytest
 
 import taf_widgets.core as core
-from taf_widgets.core import get_recipe, InputError, RECIPES, run_recipe
+from taf_widgets.core import ALL_RECIPES as RECIPES  # the framework's recipes and this project's FIT
+from taf_widgets.core import get_recipe, InputError, run_recipe
 
 LLAMA = "meta-llama/Meta-Llama-3-8B"
 MISTRAL = "mistralai/Mistral-7B-v0.1"
@@ -27,6 +28,7 @@ BASE = {
     "X-3": dict(USD_budget=5000.0),
     "X-5": dict(N_params=8e9),
     "X-19": dict(ARCH, T_eval=8192),
+    "FIT": dict(N_params=8e9, n_layers=32, n_kv_heads=8, d_head=128),
 }
 
 NUMERIC = [(rid, p.name) for rid, r in RECIPES.items() for p in r.params if p.kind in ("int", "float")]
@@ -528,6 +530,8 @@ def test_range_edge_value_gives_a_result_or_an_input_error(rid, name, value):
         extra = {"n_attention_heads": 1024}
     if name == "n_attention_heads":
         extra = {"n_kv_heads": 1}
+    if name == "n_active_params":  # at most the total parameters
+        extra = {"N_params": 1e15}
     result = _check_outcome(rid, lambda: run_recipe(rid, **with_(rid, **extra, **{name: value})))
     assert result is not None, f"{name}={value!r} is inside its declared range but was rejected"
 
@@ -601,6 +605,12 @@ FORMULA_ARGS = {
     "cost_per_inference_token": dict(model_GB=16.0, gpu="H100 SXM", batch=1),
     "break_even_volume": dict(training_cost=1e6, self_inference_per_Mtok=0.5, api_per_Mtok=5.0,
                               blend_input_output=0.5),
+    "kv_bytes_per_token": dict(n_layers=32, n_kv_heads=8, d_head=128, bytes_per_element=2.0, tp=1,
+                               kv_latent_dim=None),
+    "kv_tokens_that_fit": dict(memory_bytes=1e10, n_layers=32, n_kv_heads=8, d_head=128, bytes_per_element=2.0,
+                               tp=1),
+    "decode_roofline": dict(weight_bytes=1.6e10, flops_per_token=1.6e10, batch=8, kv_bytes_per_seq=5e8,
+                            bw_GB_s=3350.0, peak_TFLOPs=989.0, tp=1, bw_efficiency=1.0, compute_efficiency=1.0),
 }
 FORMULA_HOSTILE = [None, "8e9", "", [], object(), complex(1, 1), 10**400, -(10**400), math.nan, math.inf,
                    -math.inf, -1, 0, -0.0, 5e-324, 1e308, -1e308, True]

@@ -136,8 +136,8 @@ def test_preset_switch_replaces_architecture_and_keeps_the_rest(rid, widgets_mad
     w.preset = "Qwen/Qwen2.5-7B"
     row = {**get_preset_extras("Qwen/Qwen2.5-7B"), **get_preset("Qwen/Qwen2.5-7B")}
     for p in recipe.params:
-        if p.preset_key:
-            assert w.params[p.name] == row[p.preset_key], p.name
+        if p.preset_key:  # a key the preset lacks (a dense model's active count) is emptied
+            assert w.params[p.name] == row.get(p.preset_key), p.name
     assert {k: w.params[k] for k in others} == others
     assert w.revision == revision + 1
     assert w.result["inputs"] == run_recipe(rid, **w.params).inputs

@@ -16,11 +16,13 @@ from .catalogs import (
     gpu_names,
     list_presets,
     load_catalog,
+    load_extra_gpus,
     preset_names,
     register_api_model,
     register_gpu,
     register_preset,
     row_origin,
+    row_source,
 )
 from .errors import InputError
 from .export import to_code, to_html, to_json, to_markdown
@@ -39,6 +41,7 @@ from .formulas import (
     cost_per_training_run,
     d_horizon,
     d_horizon_obs,
+    decode_roofline,
     df_window,
     df_window_exact,
     emergent_threshold,
@@ -46,8 +49,10 @@ from .formulas import (
     gamma_decompose_audited,
     gamma_pade,
     inference_decode_throughput,
+    kv_bytes_per_token,
     kv_cache_memory,
     kv_soft_decay_regime,
+    kv_tokens_that_fit,
     l_niah_c,
     model_weights_memory,
     p_hallucinate,
@@ -61,8 +66,18 @@ from .hfconfig import SUPPORTED_FAMILIES, ConfigPreset, preset_from_config
 from .measurements import PROVENANCE as MEASUREMENTS_PROVENANCE
 from .measurements import measured_gamma, measurements, panel
 from .params import ARCHITECTURE, Param
-from .recipes import (CAVEAT_ORDER, RECIPES, Recipe, RecipeResult, get_recipe, list_recipes, run_recipe,
-                      verdict_tone)
+from .recipes import (
+    ALL_RECIPES,
+    CAVEAT_ORDER,
+    OWN_RECIPES,
+    RECIPES,
+    Recipe,
+    RecipeResult,
+    get_recipe,
+    list_recipes,
+    run_recipe,
+    verdict_tone,
+)
 from .sweep import SweepRows, sweep
 
 __all__ = [
@@ -83,4 +98,7 @@ __all__ = [
     # the audit, the measured panel, and the evidence behind a verdict
     "CAVEAT_ORDER", "MEASUREMENTS_PROVENANCE", "d_horizon_obs", "df_window_exact", "gamma_decompose_audited",
     "get_preset_extras", "measured_gamma", "measurements", "pade_deviation_index", "panel", "power_sum",
+    # serving as engines run it, and this project's own recipes
+    "ALL_RECIPES", "OWN_RECIPES", "decode_roofline", "kv_bytes_per_token", "kv_tokens_that_fit",
+    "load_extra_gpus", "row_source",
 ]

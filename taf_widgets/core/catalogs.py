@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import InputError
 from .jsondata import parse_json_object
-from .params import ARCHITECTURE, coerce, register_choices
+from .params import ARCHITECTURE, SERVING_ARCHITECTURE, Param, coerce, register_choices
 
 __all__ = [
     "get_gpu",
@@ -37,6 +37,9 @@ __all__ = [
     "choice_names",
     "load_catalog",
     "catalog_files",
+    "load_extra_gpus",
+    "row_source",
+    "BUNDLED_CATALOGS",
 ]
 
 _DATA = Path(__file__).with_name("data")
@@ -61,6 +64,7 @@ _PRESETS: dict[str, dict] = dict(_preset_file["rows"])
 _EXTRAS: dict[str, dict] = {name: {k: row[k] for k in PRESET_EXTRAS}
                              for name, row in _preset_file.get("rope_scaling", {}).get("rows", {}).items()}
 _ORIGIN: dict[tuple[str, str], str] = {}
+_SOURCE: dict[tuple[str, str], str] = {}
 _FILES: dict[str, dict] = {}
 _revision = 0
 
@@ -87,6 +91,12 @@ def row_origin(catalog: str, name: str) -> str:
     if name not in tables[catalog]:
         raise _unknown("name", name, list(tables[catalog]))
     return _ORIGIN.get((catalog, name), "bundled")
+
+
+def row_source(catalog: str, name: str) -> str | None:
+    """Where a row's figures come from (a URL and what it states), when its file says so."""
+    row_origin(catalog, name)  # the same checks and errors
+    return _SOURCE.get((catalog, name))
 
 
 def _unknown(field: str, name: Any, names: list[str]) -> InputError:
@@ -157,8 +167,9 @@ def choice_names(catalog: str) -> list[str]:
     raise KeyError(catalog)
 
 
-for _catalog in ("gpu", "api_model", "preset"):
-    register_choices(_catalog, lambda _c=_catalog: choice_names(_c))
+register_choices("gpu", gpu_names)
+register_choices("api_model", api_model_names)
+register_choices("preset", preset_names)
 
 
 # ── registering rows at run time ─────────────────────────────────────────────
@@ -196,11 +207,24 @@ def _positive(field: str, value: Any, *, allow_zero: bool = False, low: float = 
     return value
 
 
-def _register(catalog: str, table: dict, name: str, row: dict, origin: str) -> None:
+def _register(catalog: str, table: dict, name: str, row: dict, origin: str, source: str | None = None) -> None:
     global _revision
     table[name] = row
     _ORIGIN[(catalog, name)] = origin
+    if source is None:
+        _SOURCE.pop((catalog, name), None)
+    else:
+        _SOURCE[(catalog, name)] = source
     _revision += 1
+
+
+def _source_text(source: Any) -> str | None:
+    if source is None:
+        return None
+    if not isinstance(source, str) or not source.strip() or len(source) > 1000:
+        raise InputError("source", _brief(source), "must be a text of at most 1,000 characters (a URL and "
+                                                   "what it states)")
+    return source
 
 
 def register_gpu(
@@ -212,10 +236,13 @@ def register_gpu(
     usd_h: float,
     tdp: float = 0.0,
     origin: str = "registered",
+    source: str | None = None,
 ) -> dict:
     """Add or replace a GPU row: flops in TFLOP/s (BF16), vram_GB, bw_GB_s, usd_h (0 for a
-    local card), tdp in W. Returns the stored row."""
+    local card), tdp in W; ``source`` says where the figures come from (see
+    :func:`row_source`). Returns the stored row."""
     name = _check_name("name", name)
+    source = _source_text(source)
     row = {
         "flops": _positive("flops", flops, low=1e-3, high=1e6),
         "vram_GB": _positive("vram_GB", vram_GB, low=1e-3, high=1e5),
@@ -223,7 +250,7 @@ def register_gpu(
         "usd_h": _positive("usd_h", usd_h, allow_zero=True, high=1e6),
         "tdp": _positive("tdp", tdp, allow_zero=True, high=1e6),
     }
-    _register("gpus", _GPUS, name, row, origin)
+    _register("gpus", _GPUS, name, row, origin, source)
     return dict(row)
 
 
@@ -242,20 +269,21 @@ def register_preset(name: str, origin: str = "registered", *, T_extended: Any = 
                     rope_factor: Any = None, **params: Any) -> dict:
     """Add or replace a model preset. ``params`` must give every architecture parameter
     (theta, T_train, n_attention_heads, n_kv_heads, d_head, n_layers, n_params;
-    has_SWA defaults to False), each validated as a recipe input. ``T_extended`` and
-    ``rope_factor`` (optional) say how far a rope_scaling entry extends the model
-    (:func:`get_preset_extras`). Returns the stored architecture row."""
+    has_SWA defaults to False), each validated as a recipe input. A mixture-of-experts
+    or latent-attention model may also give n_active_params and kv_latent_dim
+    (:data:`~taf_widgets.core.params.SERVING_ARCHITECTURE`), kept only when given.
+    ``T_extended`` and ``rope_factor`` (optional) say how far a rope_scaling entry extends
+    the model (:func:`get_preset_extras`). Returns the stored architecture row."""
     name = _check_name("name", name)
     extras = {}
     for key, value, low, kind in (("T_extended", T_extended, 1, "int"), ("rope_factor", rope_factor, 1, "float")):
         if value is not None:
-            from .params import Param
-
             extras[key] = coerce(Param(key, key, kind, low=low, high=1e8 if kind == "int" else 1e6), value)
-    unknown = [k for k in params if k not in ARCHITECTURE]
+    known = {**ARCHITECTURE, **SERVING_ARCHITECTURE}
+    unknown = [k for k in params if k not in known]
     if unknown:
         raise InputError(unknown[0], params[unknown[0]],
-                         "is not a preset parameter; known: " + ", ".join(ARCHITECTURE))
+                         "is not a preset parameter; known: " + ", ".join(known))
     row: dict[str, Any] = {}
     for key, param in ARCHITECTURE.items():
         if key in params:
@@ -264,9 +292,14 @@ def register_preset(name: str, origin: str = "registered", *, T_extended: Any = 
             row[key] = False
         else:
             raise InputError(key, None, "is required for a preset: " + param.allowed())
+    for key, param in SERVING_ARCHITECTURE.items():
+        if params.get(key) is not None:
+            row[key] = coerce(param, params[key])
     if row["n_kv_heads"] > row["n_attention_heads"]:
         raise InputError("n_kv_heads", row["n_kv_heads"],
                          f"must be <= n_attention_heads ({row['n_attention_heads']})")
+    if row.get("n_active_params") is not None and row["n_active_params"] > row["n_params"]:
+        raise InputError("n_active_params", row["n_active_params"], f"must be <= n_params ({row['n_params']:g})")
     _register("presets", _PRESETS, name, row, origin)
     if extras:
         _EXTRAS[name] = extras
@@ -279,9 +312,21 @@ def register_preset(name: str, origin: str = "registered", *, T_extended: Any = 
 
 MAX_CATALOG_BYTES = 4_000_000
 MAX_CATALOG_ROWS = 10_000
-_GPU_KEYS = ("flops", "vram_GB", "bw_GB_s", "usd_h", "tdp")
+_GPU_KEYS = ("flops", "vram_GB", "bw_GB_s", "usd_h", "tdp", "source")
 _API_KEYS = ("input", "output")
 _SECTIONS = ("gpus", "api_prices", "presets")
+
+
+BUNDLED_CATALOGS: dict[str, Path] = {"extra-gpus": _DATA / "gpus_extra.json"}
+"""Catalog files shipped in the package, loadable by name: ``load_catalog("extra-gpus")``
+adds GPUs the spec's catalog lacks (RTX 3090, RTX 3060 12 GB, L4, A10G, T4),
+each row with the URL its figures come from (:func:`row_source`). The default catalog
+stays the spec's; nothing is added until it is loaded."""
+
+
+def load_extra_gpus() -> dict:
+    """Add the bundled extra GPUs to the catalog (``load_catalog("extra-gpus")``)."""
+    return load_catalog("extra-gpus")
 
 
 def load_catalog(path: str | os.PathLike) -> dict:
@@ -296,7 +341,10 @@ def load_catalog(path: str | os.PathLike) -> dict:
 
     TOML needs Python 3.11 (``tomllib``) or the ``tomli`` package; JSON works everywhere.
     Returns ``{"file", "path", "as_of", "added": {section: [names]}, "replaced": {...}}``.
+    ``path`` may also be the name of a catalog shipped in the package (:data:`BUNDLED_CATALOGS`).
     """
+    if isinstance(path, str) and path in BUNDLED_CATALOGS:
+        path = BUNDLED_CATALOGS[path]
     if not isinstance(path, (str, os.PathLike)) or (isinstance(path, str) and not path.strip()):
         raise InputError("path", path, "must be the path of a .json or .toml catalog file")
     file = Path(path)
@@ -365,7 +413,7 @@ def _load_rows(data: dict, file: Path) -> dict:
     if as_of is not None and (not isinstance(as_of, str) or len(as_of) > 200):
         raise InputError("as_of", as_of, f"must be a text of at most 200 characters (in {origin})")
 
-    saved = (dict(_GPUS), dict(_API), dict(_PRESETS), dict(_ORIGIN), _revision, dict(_EXTRAS))
+    saved = (dict(_GPUS), dict(_API), dict(_PRESETS), dict(_ORIGIN), dict(_SOURCE), _revision, dict(_EXTRAS))
     added: dict[str, list[str]] = {s: [] for s in _SECTIONS}
     replaced: dict[str, list[str]] = {s: [] for s in _SECTIONS}
     try:
@@ -394,7 +442,8 @@ def _load_row(section: str, name: Any, row: Any, origin: str) -> None:
     where = f"{section}[{name!r}]" if isinstance(name, str) and len(name) <= 200 else section
     if not isinstance(row, dict):
         raise InputError(where, _brief(row), f"must be a table of fields (in {origin})")
-    keys = {"gpus": _GPU_KEYS, "api_prices": _API_KEYS, "presets": (*ARCHITECTURE, *PRESET_EXTRAS)}[section]
+    keys = {"gpus": _GPU_KEYS, "api_prices": _API_KEYS,
+            "presets": (*ARCHITECTURE, *SERVING_ARCHITECTURE, *PRESET_EXTRAS)}[section]
     for key in row:
         if key not in keys:
             raise InputError(f"{where}.{str(key)[:100]}", _brief(row[key]), "is not a field of this section; "
@@ -404,7 +453,7 @@ def _load_row(section: str, name: Any, row: Any, origin: str) -> None:
             missing = [k for k in _GPU_KEYS[:4] if k not in row]
             if missing:
                 raise InputError(missing[0], None, "is required: " + ", ".join(_GPU_KEYS[:4])
-                                 + " are required, tdp is optional")
+                                 + " are required, tdp and source are optional")
             register_gpu(name, origin=origin, **row)
         elif section == "api_prices":
             missing = [k for k in _API_KEYS if k not in row]
@@ -431,12 +480,12 @@ def _brief(value: Any) -> Any:
 
 def _restore(saved: tuple) -> None:
     global _revision
-    for table, copy in zip((_GPUS, _API, _PRESETS, _ORIGIN), saved[:4]):
+    for table, copy in zip((_GPUS, _API, _PRESETS, _ORIGIN, _SOURCE), saved[:5]):
         table.clear()
         table.update(copy)
-    _revision = saved[4]
+    _revision = saved[5]
     _EXTRAS.clear()
-    _EXTRAS.update(saved[5])
+    _EXTRAS.update(saved[6])
 
 
 def catalog_files() -> list[dict]:

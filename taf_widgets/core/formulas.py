@@ -43,6 +43,14 @@ __all__ = [
     "cost_per_training_run",
     "cost_per_inference_token",
     "break_even_volume",
+    "kv_bytes_per_token",
+    "kv_tokens_that_fit",
+    "decode_roofline",
+    "WEIGHT_BYTES",
+    "KV_BYTES",
+    "PRECISIONS",
+    "KV_PRECISIONS",
+    "ENGINE_OVERHEAD_GB",
     "DELTA_GQA",
     "DELTA_SWA",
     "DELTA_POST_IH",
@@ -484,3 +492,104 @@ def break_even_volume(
         return {"error": "self-hosting costs at least as much per token as the API; it never breaks even"}
     Mtok = training_cost / savings
     return {"savings_per_Mtok": savings, "Mtok_breakeven": Mtok, "tokens_breakeven": Mtok * 1e6}
+
+
+
+# ── serving as engines run it (this project's own bookkeeping, not TAF formulas) ──
+
+PRECISIONS = ("BF16", "FP16", "FP8", "INT8", "INT4")
+"""Weight precisions, highest first."""
+KV_PRECISIONS = ("BF16", "FP16", "FP8", "INT8")
+"""KV-cache precisions that serving engines offer (vLLM's kv_cache_dtype auto/fp8, SGLang, TensorRT-LLM)."""
+
+# Bytes per stored number. FP8/INT8 scales are one per tensor or channel, a rounding
+# error per weight. INT4 is the group-quantized layout of GPTQ/AWQ checkpoints
+# (group_size 128): 4 bits per weight, plus an FP16 scale and a packed 4-bit zero point
+# per group of 128 = 0.5 + 2/128 + 0.5/128 bytes.
+WEIGHT_BYTES = {"BF16": 2.0, "FP16": 2.0, "FP8": 1.0, "INT8": 1.0, "INT4": 0.5 + 2 / 128 + 0.5 / 128}
+KV_BYTES = {"BF16": 2.0, "FP16": 2.0, "FP8": 1.0, "INT8": 1.0}
+
+ENGINE_OVERHEAD_GB = 2.0
+"""Memory an engine holds per GPU besides weights and KV cache (CUDA context and other
+non-PyTorch memory, the activation peak of its profiling pass, CUDA graphs). vLLM logs
+it at start-up; for 7-8B models the public logs kept in tests/fixtures/serving_logs.json
+show 0.6 to 3.3 GB (0.35 + 2.07 GiB on an RTX 3090, 1.79 + 1.26 GiB on an H100). 2 GB is
+the middle of that range: give the figure your engine logs when you have it."""
+
+
+def _whole(name: str, value: Any, high: float = 1e9) -> int:
+    """A count: a whole number from 1 to ``high``."""
+    _number(name, value)
+    if value != int(value) or not 1 <= value <= high:
+        raise InputError(name, value, f"must be a whole number from 1 to {high:g}")
+    return int(value)
+
+
+def _bytes_per_element(value: Any) -> float:
+    _number("bytes_per_element", value)
+    if not 0.01 <= value <= 64:
+        raise InputError("bytes_per_element", value, "must be from 0.01 to 64 bytes")
+    return value
+
+
+def kv_bytes_per_token(n_layers: int, n_kv_heads: int, d_head: int, bytes_per_element: float = 2.0,
+                       tp: int = 1, kv_latent_dim: int | None = None) -> dict:
+    """KV-cache bytes one token takes on each GPU of a tensor-parallel replica.
+
+    Keys and values: 2 · n_layers · ⌈n_kv_heads / tp⌉ · d_head · B (each GPU holds its
+    share of the KV heads; when tp exceeds the heads, engines replicate them, so a GPU
+    still holds one). Multi-head latent attention caches one compressed vector of
+    ``kv_latent_dim`` numbers per layer instead (kv_lora_rank + qk_rope_head_dim), not
+    split by tp. Keys: per_gpu, replica (bytes per token over all GPUs), heads_per_gpu,
+    divides (whether tp splits the KV heads evenly).
+    """
+    for name, value in (("n_layers", n_layers), ("n_kv_heads", n_kv_heads), ("d_head", d_head), ("tp", tp)):
+        _whole(name, value)
+    _bytes_per_element(bytes_per_element)
+    if kv_latent_dim is not None:
+        _whole("kv_latent_dim", kv_latent_dim)
+        per_gpu = n_layers * kv_latent_dim * bytes_per_element
+        return {"per_gpu": per_gpu, "replica": per_gpu * tp, "heads_per_gpu": None, "divides": True}
+    heads = max(1, math.ceil(n_kv_heads / tp))
+    per_gpu = 2 * n_layers * heads * d_head * bytes_per_element
+    return {"per_gpu": per_gpu, "replica": per_gpu * tp, "heads_per_gpu": heads,
+            "divides": n_kv_heads % tp == 0 or tp % n_kv_heads == 0}
+
+
+def kv_tokens_that_fit(memory_bytes: float, n_layers: int, n_kv_heads: int, d_head: int,
+                       bytes_per_element: float = 2.0, tp: int = 1) -> int:
+    """Tokens of KV cache a replica holds when each of its ``tp`` GPUs has
+    ``memory_bytes`` free for KV, each GPU holding n_kv_heads/tp of the heads:
+    ⌊memory_bytes / (2 · n_layers · (n_kv_heads/tp) · d_head · B)⌋, as an engine
+    reports it at start-up ("GPU KV cache size: N tokens", before rounding to blocks)."""
+    _number("memory_bytes", memory_bytes, low=0)
+    per_token = kv_bytes_per_token(n_layers, n_kv_heads, d_head, bytes_per_element, tp)["per_gpu"]
+    return int(memory_bytes // per_token)
+
+
+def decode_roofline(weight_bytes: float, flops_per_token: float, batch: int, kv_bytes_per_seq: float,
+                    bw_GB_s: float, peak_TFLOPs: float, tp: int = 1, bw_efficiency: float = 1.0,
+                    compute_efficiency: float = 1.0) -> dict:
+    """One decode step of ``batch`` sequences on a ``tp``-GPU replica, as a roofline.
+
+    The step takes the longer of two times: the bytes read (the active weights once,
+    plus every sequence's KV cache) over the effective bandwidth, and the FLOPs
+    (2 per active parameter per sequence) over the effective compute; each GPU does
+    1/tp of both. tokens/s = batch / step time. Keys: t_memory_s, t_compute_s,
+    t_step_s, tok_per_sec, bound ("memory" or "compute"), bytes_per_step,
+    flops_per_step.
+    """
+    for name, value in (("weight_bytes", weight_bytes), ("kv_bytes_per_seq", kv_bytes_per_seq),
+                        ("flops_per_token", flops_per_token)):
+        _number(name, value, low=0)
+    for name, value in (("batch", batch), ("bw_GB_s", bw_GB_s), ("peak_TFLOPs", peak_TFLOPs), ("tp", tp),
+                        ("bw_efficiency", bw_efficiency), ("compute_efficiency", compute_efficiency)):
+        _number(name, value, low=0, low_open=True)
+    bytes_step = weight_bytes + batch * kv_bytes_per_seq
+    flops_step = flops_per_token * batch
+    t_mem = bytes_step / tp / (bw_GB_s * 1e9 * bw_efficiency)
+    t_comp = flops_step / tp / (peak_TFLOPs * 1e12 * compute_efficiency)
+    t_step = max(t_mem, t_comp)
+    return {"t_memory_s": t_mem, "t_compute_s": t_comp, "t_step_s": t_step, "tok_per_sec": batch / t_step,
+            "bound": "memory" if t_mem >= t_comp else "compute", "bytes_per_step": bytes_step,
+            "flops_per_step": flops_step}

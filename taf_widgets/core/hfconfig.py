@@ -17,7 +17,6 @@ and a bad one raises :class:`InputError` naming it.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -27,7 +26,7 @@ from typing import Any, Mapping
 
 from .errors import InputError
 from .jsondata import parse_json_object
-from .params import ARCHITECTURE, coerce
+from .params import ARCHITECTURE, SERVING_ARCHITECTURE, coerce
 
 __all__ = ["ConfigPreset", "preset_from_config", "SUPPORTED_FAMILIES", "MAX_CONFIG_BYTES"]
 
@@ -55,6 +54,9 @@ class _Family:
     head_dim_default: int | None = None  # None: hidden_size / num_attention_heads
     sliding_window_default: int | None = None
     swa: str = "window"  # "window": used when set and shorter than the context; "qwen2"; "none"
+    qk_norm: bool = False  # an RMSNorm over each head's queries and keys (Qwen3): 2·d_head per layer
+    moe: str | None = None  # the expert layout: "mixtral", "qwen2_moe", "qwen3_moe" or "deepseek"
+    mla: bool = False  # multi-head latent attention (DeepSeek-V2/V3)
 
 
 _FAMILIES: dict[str, _Family] = {
@@ -71,6 +73,20 @@ _FAMILIES: dict[str, _Family] = {
     "phi3": _Family("Phi-3", ("rope_theta",), 10000.0, False, "gated", 2, False, False, False, False),
     "gpt_neox": _Family("GPT-NeoX", ("rope_theta", "rotary_emb_base"), 10000.0, False, "plain", 2, True,
                         ("attention_bias", True), ("attention_bias", True), True, grouped_kv=False, swa="none"),
+    "qwen3": _Family("Qwen3", ("rope_theta",), 10000.0, False, "gated", 2, False,
+                     ("attention_bias", False), ("attention_bias", False), False, head_dim_default=128,
+                     sliding_window_default=4096, swa="qwen2", qk_norm=True),
+    "mixtral": _Family("Mixtral", ("rope_theta",), 1e6, False, "gated", 2, False, False, False, False,
+                       moe="mixtral"),
+    "qwen2_moe": _Family("Qwen2-MoE", ("rope_theta",), 10000.0, False, "gated", 2, False, True, False, False,
+                         sliding_window_default=4096, swa="qwen2", moe="qwen2_moe"),
+    "qwen3_moe": _Family("Qwen3-MoE", ("rope_theta",), 10000.0, False, "gated", 2, False,
+                         ("attention_bias", False), ("attention_bias", False), False, head_dim_default=128,
+                         sliding_window_default=4096, swa="qwen2", qk_norm=True, moe="qwen3_moe"),
+    "deepseek_v2": _Family("DeepSeek-V2", ("rope_theta",), 10000.0, False, "gated", 2, False, False,
+                           ("attention_bias", False), False, swa="none", moe="deepseek", mla=True),
+    "deepseek_v3": _Family("DeepSeek-V3", ("rope_theta",), 10000.0, False, "gated", 2, False, False,
+                           ("attention_bias", False), False, swa="none", moe="deepseek", mla=True),
 }
 
 SUPPORTED_FAMILIES: tuple[str, ...] = tuple(sorted(_FAMILIES))
@@ -87,7 +103,10 @@ class ConfigPreset:
     ``family``: the config's ``model_type``. ``name``: the model's name where the
     config or its folder says it (``_name_or_path``, the folder, or a Hugging Face
     cache folder), else None. ``source``: the file read, or ``"dict"``.
-    ``n_params_breakdown``: embeddings, attention, mlp, norms and total, in parameters.
+    ``n_params_breakdown``: embeddings, attention, mlp, norms and total, in parameters
+    (and ``active`` for a mixture of experts).
+    ``serving``: the optional serving keys the model has (n_active_params for a mixture of
+    experts, kv_latent_dim for multi-head latent attention), which X-5 and FIT read.
     """
 
     params: dict
@@ -99,6 +118,8 @@ class ConfigPreset:
     extension: dict = field(default_factory=dict)
     """How far rope_scaling extends the model: ``{"T_extended": max_position_embeddings,
     "rope_factor": its factor}``; empty when the config has no extending rope_scaling."""
+    serving: dict = field(default_factory=dict)
+    """Experts and latent attention: ``n_active_params``, ``kv_latent_dim`` where the config has them."""
 
     def recipe_params(self, recipe_id: str, **overrides: Any) -> dict:
         """The keyword arguments of ``run_recipe(recipe_id, ...)`` that this architecture
@@ -111,11 +132,11 @@ class ConfigPreset:
             raise InputError("config", self.source, f"{recipe.id} has no model parameters, so a config.json "
                                                     "cannot fill it")
         merged = {}
-        row = {**self.extension, **self.params}
+        known = {**self.extension, **self.params, **self.serving}
         for p in recipe.params:
             key = p.preset_key or p.preset_default
-            if key and key in row and p.name not in overrides:
-                merged[p.name] = row[key]
+            if key and key in known and p.name not in overrides:
+                merged[p.name] = known[key]
         merged.update(overrides)
         return merged
 
@@ -127,14 +148,15 @@ class ConfigPreset:
         name = self.name if name is None else name
         if name is None:
             raise InputError("name", None, "is required: this config names no model; pass name=")
-        register_preset(name, origin=origin or f"config.json ({self.source})", **self.extension, **self.params)
+        register_preset(name, origin=origin or f"config.json ({self.source})", **self.extension, **self.params,
+                        **self.serving)
         return name
 
     def to_dict(self) -> dict:
         """Plain, JSON-clean data: name, family, source, params, notes, n_params_breakdown."""
         return {"name": self.name, "family": self.family, "source": self.source, "params": dict(self.params),
                 "notes": list(self.notes), "n_params_breakdown": dict(self.n_params_breakdown),
-                "extension": dict(self.extension)}
+                "extension": dict(self.extension), "serving": dict(self.serving)}
 
 
 # ── reading the config ───────────────────────────────────────────────────────
@@ -192,9 +214,14 @@ def preset_from_config(config: Any, *, family: str | None = None, n_params: floa
         raise InputError.from_errors({**missing, **errors})
 
     fields = _generic(r, notes, spec)
+    serving: dict[str, Any] = {}
+    if spec is not None and spec.mla:
+        _mla_fields(r, notes, fields, serving)
     breakdown: dict[str, int] = {}
     if spec is not None and n_params is None:
-        breakdown = _count(r, spec, fields)
+        breakdown = _count_moe(r, spec, fields, notes) if spec.moe else _count(r, spec, fields)
+        if "active" in breakdown:
+            serving["n_active_params"] = breakdown["active"]
     if errors:
         raise InputError.from_errors(errors)
     if n_params is not None:
@@ -215,9 +242,15 @@ def preset_from_config(config: Any, *, family: str | None = None, n_params: floa
             why = (" (counted from vocab_size, hidden_size, intermediate_size and num_hidden_layers)"
                    if key == "n_params" else "")
             errors[key] = (raw[key], exc.allowed + why)
+    for key, value in serving.items():
+        try:
+            serving[key] = coerce(SERVING_ARCHITECTURE[key], value)
+        except InputError as exc:
+            errors[key] = (value, exc.allowed)
     if errors:
         raise InputError.from_errors(errors)
-    return ConfigPreset(params, notes, model_type, _name(data, path), source, breakdown, dict(fields["rope"]))
+    return ConfigPreset(params, notes, model_type, _name(data, path), source, breakdown, dict(fields["rope"]),
+                        serving)
 
 
 def _read(config: Any) -> tuple[Mapping, str, Path | None]:
@@ -495,10 +528,133 @@ def _count(r: _Reader, spec: _Family, fields: dict) -> dict[str, int]:
         mlp = 2 * h * inter + (inter + h if mlp_bias else 0)
     norm = 2 * h if spec.norm_has_bias else h
     embeddings = vocab * h * (1 if tied else 2)
-    norms = layers * spec.norms_per_layer * norm + norm
+    norms = layers * (spec.norms_per_layer * norm + (2 * d if spec.qk_norm else 0)) + norm
     total = embeddings + layers * (attention + mlp) + norms
     return {"embeddings": embeddings, "attention": layers * attention, "mlp": layers * mlp, "norms": norms,
             "total": total}
+
+
+def _mla_fields(r: _Reader, notes: list[str], fields: dict, serving: dict) -> None:
+    """Multi-head latent attention: each layer caches one compressed vector of kv_lora_rank
+    + qk_rope_head_dim numbers per token (not keys and values per head); a query/key head
+    is qk_nope_head_dim + qk_rope_head_dim wide."""
+    rank = r.int("kv_lora_rank", 1, 1_000_000)
+    rope = r.int("qk_rope_head_dim", 1, 100_000)
+    nope = r.int("qk_nope_head_dim", 1, 100_000)
+    if rank is None or rope is None or nope is None:
+        return
+    fields["d_head"] = nope + rope
+    serving["kv_latent_dim"] = rank + rope
+    notes.append(f"Multi-head latent attention: the KV cache holds kv_lora_rank + qk_rope_head_dim = {rank} + "
+                 f"{rope} = {rank + rope} numbers per layer and token (kv_latent_dim), not 2·n_kv·d_head; "
+                 f"d_head is the query/key head width qk_nope_head_dim + qk_rope_head_dim = {nope + rope}. "
+                 "X-5 and FIT read kv_latent_dim; X-2 and X-19 count the KV cache as if keys and values "
+                 "were cached per head.")
+
+
+def _count_moe(r: _Reader, spec: _Family, fields: dict, notes: list[str]) -> dict[str, int]:
+    """Parameters of a mixture-of-experts model as stored, and those one token reads (``active``).
+
+    Every expert is a gated MLP (3·h·i). Mixtral: all layers sparse, intermediate_size
+    per expert, router E·h. Qwen2-MoE: plus a shared expert (shared_expert_intermediate_size)
+    with a one-output gate. Qwen3-MoE: moe_intermediate_size per expert, no shared expert.
+    Both Qwen families make layers dense where decoder_sparse_step or mlp_only_layers say.
+    DeepSeek: multi-head latent attention; the first first_k_dense_replace layers dense,
+    then n_routed_experts plus n_shared_experts of moe_intermediate_size, router E·h (and a
+    score-correction bias of E under topk_method noaux_tc); the multi-token-prediction
+    layers (num_nextn_predict_layers) are not counted.
+    """
+    vocab = r.int("vocab_size", 1, 10_000_000)
+    tied = r.flag("tie_word_embeddings", spec.tied_default)
+    h, layers, heads, kv, d = (fields[k] for k in ("hidden", "layers", "heads", "kv_heads", "d_head"))
+    per_tok = r.int("num_experts_per_tok", 1, 100_000)
+    if spec.moe == "mixtral":
+        n_exp, inter, shared_inter = r.int("num_local_experts", 1, 100_000), r.int("intermediate_size", 1, 10**7), 0
+    elif spec.moe == "deepseek":
+        n_exp = r.int("n_routed_experts", 1, 100_000)
+        inter = r.int("moe_intermediate_size", 1, 10**7)
+        n_shared = r.int("n_shared_experts", 0, 1000, default=0) or 0
+        shared_inter = (inter or 0) * n_shared
+    else:
+        n_exp, inter = r.int("num_experts", 1, 100_000), r.int("moe_intermediate_size", 1, 10**7)
+        shared_inter = (r.int("shared_expert_intermediate_size", 0, 10**7, default=0) or 0
+                        if spec.moe == "qwen2_moe" else 0)
+    dense_inter = r.int("intermediate_size", 1, 10**7)
+    if None in (vocab, h, layers, heads, kv, d, per_tok, n_exp, inter, dense_inter):
+        return {}
+    if per_tok > n_exp:
+        r.errors.setdefault("num_experts_per_tok", (per_tok, f"must be <= the number of experts ({n_exp})"))
+        return {}
+
+    if spec.mla:
+        q_rank = r.get("q_lora_rank")
+        rank, rope = r.int("kv_lora_rank", 1, 10**6), r.int("qk_rope_head_dim", 1, 10**5)
+        nope, v_dim = r.int("qk_nope_head_dim", 1, 10**5), r.int("v_head_dim", 1, 10**5)
+        if None in (rank, rope, nope, v_dim):
+            return {}
+        q_width = heads * (nope + rope)
+        if q_rank is None:
+            q_part = h * q_width
+        else:
+            q_rank = r.int("q_lora_rank", 1, 10**6)
+            if q_rank is None:
+                return {}
+            q_part = h * q_rank + q_rank + q_rank * q_width  # q_a_proj, q_a_layernorm, q_b_proj
+        attention = q_part + h * (rank + rope) + rank + rank * heads * (nope + v_dim) + heads * v_dim * h
+    else:
+        q_out, kv_out = heads * d, kv * d
+        qkv_bias = _bias(r, spec.qkv_bias)
+        attention = h * q_out + 2 * h * kv_out + q_out * h + (q_out + 2 * kv_out if qkv_bias else 0)
+        attention += 2 * d if spec.qk_norm else 0
+
+    expert = 3 * h * inter
+    router = n_exp * h
+    shared = 3 * h * shared_inter if shared_inter else 0
+    if spec.moe == "qwen2_moe" and shared_inter:
+        shared += h  # shared_expert_gate: hidden -> 1
+    if spec.moe == "deepseek" and r.get("topk_method") == "noaux_tc":
+        router += n_exp  # e_score_correction_bias
+    sparse_mlp = n_exp * expert + router + shared
+    sparse_active = per_tok * expert + router + shared
+    dense_mlp = 3 * h * dense_inter
+
+    sparse_layers = _sparse_layers(r, spec, layers)
+    if sparse_layers is None:
+        return {}
+    n_sparse = len(sparse_layers)
+    n_dense = layers - n_sparse
+    norm_per_layer = 2 * h
+    embeddings = vocab * h * (1 if tied else 2)
+    norms = layers * norm_per_layer + h
+    mlp = n_sparse * sparse_mlp + n_dense * dense_mlp
+    total = embeddings + layers * attention + mlp + norms
+    active = embeddings + layers * attention + n_sparse * sparse_active + n_dense * dense_mlp + norms
+    if spec.moe == "deepseek" and (r.get("num_nextn_predict_layers") or 0):
+        notes.append(f"num_nextn_predict_layers = {r.get('num_nextn_predict_layers')}: the multi-token-prediction "
+                     "layer is not counted (it is not used to generate text one token at a time).")
+    notes.append(f"Mixture of experts: {n_sparse} of {layers} layers route each token to {per_tok} of {n_exp} experts"
+                 + (" plus the shared expert" if shared_inter else "")
+                 + f"; n_params counts every expert ({total:,}), n_active_params what one token reads ({active:,}).")
+    return {"embeddings": embeddings, "attention": layers * attention, "mlp": mlp, "norms": norms,
+            "total": total, "active": active}
+
+
+def _sparse_layers(r: _Reader, spec: _Family, layers: int) -> list[int] | None:
+    """The indices of the layers whose MLP is a mixture of experts."""
+    if spec.moe == "mixtral":
+        return list(range(layers))
+    if spec.moe == "deepseek":
+        first = r.int("first_k_dense_replace", 0, layers, default=0)
+        freq = r.int("moe_layer_freq", 1, 1000, default=1)
+        if first is None or freq is None:
+            return None
+        return [i for i in range(layers) if i >= first and i % freq == 0]
+    step = r.int("decoder_sparse_step", 1, 1000, default=1)
+    only = r.get("mlp_only_layers") or []
+    if step is None or not isinstance(only, list) or not all(isinstance(i, int) for i in only):
+        r.errors.setdefault("mlp_only_layers", (_clip(only), "must be a list of layer indices"))
+        return None
+    return [i for i in range(layers) if i not in only and (i + 1) % step == 0]
 
 
 _HASH = re.compile(r"^[0-9a-f]{40}$")

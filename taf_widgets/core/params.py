@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from .errors import InputError
 
-__all__ = ["Param", "REQUIRED", "coerce", "validate", "ARCHITECTURE", "register_choices"]
+__all__ = ["Param", "REQUIRED", "coerce", "validate", "ARCHITECTURE", "SERVING_ARCHITECTURE", "register_choices"]
 
 
 class _Required:
@@ -44,7 +44,7 @@ class Param:
     ``low``/``high`` bound numbers (``low_open`` makes the lower bound exclusive);
     ``log`` says the range spans decades, so sliders map it logarithmically.
     ``choices`` names a catalog ("gpu", "api_model") whose current names are the
-    allowed values, or is a tuple of the fixed allowed values (``("spec", "audited")``). ``preset_key`` is the key a model preset fills this parameter
+    allowed values, or is a tuple of the fixed allowed values (precisions, ``("spec", "audited")``). ``preset_key`` is the key a model preset fills this parameter
     from (None: a preset never sets it); ``preset_default`` is a preset key used only
     as this parameter's default (the context length starts at the preset's T_train). ``example`` is the value an interactive
     control starts from when the parameter is required and no preset gives it.
@@ -78,11 +78,13 @@ class Param:
 
     def choice_values(self) -> list[str]:
         """The names currently allowed for a choice parameter (catalogs can grow at run time)."""
-        if not self.choices:
-            return []
         if isinstance(self.choices, tuple):
             return list(self.choices)
-        return list(_CHOICE_SOURCES[self.choices]())
+        if not self.choices:
+            return []
+        if self.choices not in _CHOICE_SOURCES:
+            raise KeyError(f"no catalog registered for choices {self.choices!r}")
+        return _CHOICE_SOURCES[self.choices]()
 
     def allowed(self) -> str:
         """A human sentence of what this parameter accepts."""
@@ -253,5 +255,25 @@ ARCHITECTURE: dict[str, Param] = {
               help="Total parameter count.", preset_key="n_params", example=8e9),
         Param("has_SWA", "Sliding-window attention", "bool", default=False,
               help="Whether the model uses sliding-window attention.", preset_key="has_SWA"),
+    )
+}
+
+
+# ── optional preset keys that only serving recipes read ─────────────────────
+# A mixture-of-experts model reads only its active parameters per token, and a
+# multi-head latent attention (MLA) model caches one compressed vector per layer and
+# token instead of keys and values per head. Presets and config.json presets carry
+# these when the model has them; the recipes that do not serve ignore them.
+
+SERVING_ARCHITECTURE: dict[str, Param] = {
+    p.name: p
+    for p in (
+        Param("n_active_params", "Active parameters", "float", unit="params", low=1e6, high=1e15, log=True,
+              optional=True, preset_key="n_active_params",
+              help="Parameters read per generated token (mixture-of-experts models); empty: all of them."),
+        Param("kv_latent_dim", "KV latent width (MLA)", "int", low=1, high=1_000_000, log=True, optional=True,
+              preset_key="kv_latent_dim",
+              help="Multi-head latent attention: numbers cached per layer and token "
+                   "(kv_lora_rank + qk_rope_head_dim); empty: keys and values per KV head."),
     )
 }

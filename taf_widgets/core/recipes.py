@@ -15,12 +15,14 @@ from typing import Any, Callable, Mapping
 from . import formulas as F
 from .catalogs import catalog_info, get_api_price, get_gpu, get_preset, get_preset_extras, gpu_names
 from .errors import InputError
-from .params import ARCHITECTURE, REQUIRED, Param, validate
+from .params import ARCHITECTURE, REQUIRED, SERVING_ARCHITECTURE, Param, validate
 
 __all__ = [
     "Recipe",
     "RecipeResult",
     "RECIPES",
+    "OWN_RECIPES",
+    "ALL_RECIPES",
     "run_recipe",
     "get_recipe",
     "list_recipes",
@@ -201,6 +203,10 @@ _TONES = {
     "TINY-MODEL": "caution",
     "USE SOFT DECAY (caveat)": "caution",
     "USE HARD T_train CUTOFF": "caution",
+    "FITS": "go",
+    "TIGHT": "caution",
+    "KV-BOUND": "no",
+    "WEIGHTS-BOUND": "no",
     "NO": "no",
     "NO (API)": "no",
     "USE LITERATURE METHODS": "no",
@@ -276,6 +282,59 @@ _MFU = Param("mfu", "MFU", "float", default=0.45, low=0.001, high=1, step=0.01,
              help="Model FLOPs utilisation: the fraction of peak compute actually achieved.")
 _N_PARAMS = Param("N_params", "Parameters", "float", unit="params", low=1e6, high=1e15, log=True,
                   help="Model size in parameters.", preset_key="n_params", example=8e9)
+
+
+# ── serving parameters (optional on X-5 and X-1; their defaults are the spec's) ──
+
+_AUTO_KV = "auto"
+
+
+def _weight_precision(default: str = "BF16") -> Param:
+    return Param("weight_precision", "Weight precision", "choice", default=default, choices=F.PRECISIONS,
+                 help="How the weights are stored: BF16/FP16 2 bytes, FP8/INT8 1 byte, INT4 0.52 bytes "
+                      "(group-128 GPTQ/AWQ, scales included).")
+
+
+_BATCH = Param("batch", "Batch (sequences decoded together)", "int", default=1, low=1, high=65536, log=True,
+               help="Sequences the engine decodes in one step (continuous batching); 1 is the spec's "
+                    "one stream at a time.")
+_TP = Param("tp", "GPUs per replica (tensor parallel)", "int", default=1, low=1, high=64, log=True,
+            help="GPUs one copy of the model is split over: each holds 1/tp of the weights and of the KV heads.")
+_GPU_UTIL = Param("gpu_memory_utilization", "GPU memory fraction", "float", default=1.0, low=0.05, high=1.0,
+                  step=0.01, help="Fraction of each GPU's memory the engine may use (vLLM's "
+                                  "gpu_memory_utilization, 0.9 by default there); 1 is the spec's.")
+_BW_EFF = Param("bw_efficiency", "Bandwidth efficiency", "float", default=1.0, low=0.01, high=1.0, step=0.01,
+                help="Fraction of the memory bandwidth decode achieves: 1 is the spec's ceiling; measured "
+                     "batch-1 decode of real engines sits near 0.6-0.9 (see 'How close to real servers').")
+_COMPUTE_EFF = Param("compute_efficiency", "Compute efficiency", "float", default=1.0, low=0.01, high=1.0,
+                     step=0.01, help="Fraction of the GPU's peak BF16 FLOP/s a decode step achieves "
+                                     "(the compute side of the roofline).")
+
+
+def _overhead(default: float) -> Param:
+    return Param("overhead_GB", "Engine overhead per GPU", "float", default=default, unit="GB", low=0, high=1000,
+                 step=0.1, help="Memory the engine holds besides weights and KV cache: CUDA context, activation "
+                                f"peak, CUDA graphs. vLLM logs 0.6-3.3 GB for 7-8B models; {F.ENGINE_OVERHEAD_GB:g} "
+                                "GB is the middle. 0 is the spec's.")
+
+
+_N_ACTIVE = SERVING_ARCHITECTURE["n_active_params"]
+_KV_LATENT = SERVING_ARCHITECTURE["kv_latent_dim"]
+
+
+def _check_active(v: Values, total_key: str) -> FieldErrors:
+    if v.get("n_active_params") is not None and v["n_active_params"] > v[total_key]:
+        return {"n_active_params": (v["n_active_params"], f"must be <= {total_key} ({v[total_key]:g}): a model "
+                                                          "reads at most all of its parameters")}
+    return {}
+
+
+def _kv_note(n_kv: int, tp: int) -> str | None:
+    if n_kv % tp == 0 or tp % n_kv == 0:
+        return None
+    return (f"{n_kv} KV heads do not divide evenly over tp = {tp} GPUs: each GPU is counted with "
+            f"⌈{n_kv}/{tp}⌉ = {math.ceil(n_kv / tp)} heads, as engines pad or replicate them "
+            "(vLLM requires the heads to divide, or tp to be a multiple of them).")
 
 
 # ── X-2 long-context viability ───────────────────────────────────────────────
@@ -573,11 +632,30 @@ def _x1(v: Values) -> Outcome:
                        {"gpu": gpu, "n_gpus": n_gpus, "mfu": mfu}, cost,
                        f"${cost['USD']:,.0f} over {cost['days']:.1f} days"))
 
-    model_GB = N * 2 / 1e9
-    inference = F.cost_per_inference_token(model_GB, gpu, batch=1)
-    chain.append(_step(4, "§19.9 / §20.12", "Self-inference $/Mtok", "BW / model_GB → tok/s → $/Mtok",
-                       {"model_GB": model_GB, "gpu": gpu}, inference,
-                       f"${inference['USD_per_Mtok']:.2f} per million tokens, one user at a time"))
+    serving = _x1_serving(v)
+    if not serving:
+        model_GB = N * 2 / 1e9
+        inference = F.cost_per_inference_token(model_GB, gpu, batch=1)
+        chain.append(_step(4, "§19.9 / §20.12", "Self-inference $/Mtok", "BW / model_GB → tok/s → $/Mtok",
+                           {"model_GB": model_GB, "gpu": gpu}, inference,
+                           f"${inference['USD_per_Mtok']:.2f} per million tokens, one user at a time"))
+    else:
+        active = v["n_active_params"] or N
+        bpw = F.WEIGHT_BYTES[v["weight_precision"]]
+        model_GB = N * bpw / 1e9
+        info = get_gpu(gpu)
+        roof = F.decode_roofline(active * bpw, 2 * active, v["batch"], 0.0, info["bw_GB_s"], info["flops"],
+                                 bw_efficiency=v["bw_efficiency"])
+        usd_per_Mtok = 1e6 / roof["tok_per_sec"] / 3600 * info["usd_h"]
+        inference = {"tok_per_sec": roof["tok_per_sec"], "USD_per_Mtok": usd_per_Mtok, "gpu": gpu,
+                     "batch": v["batch"], "bound": roof["bound"]}
+        chain.append(_step(4, "§19.9 / §20.12 + roofline", "Self-inference $/Mtok",
+                           "batch / max(bytes/(BW·eff), FLOPs/peak) → tok/s → $/Mtok",
+                           {"active_GB": active * bpw / 1e9, "gpu": gpu, "batch": v["batch"],
+                            "weight_precision": v["weight_precision"], "bw_efficiency": v["bw_efficiency"]},
+                           inference,
+                           f"${usd_per_Mtok:.3g} per million tokens at batch {v['batch']} "
+                           f"({roof['tok_per_sec']:,.0f} tok/s, {roof['bound']}-bound)"))
 
     price = get_api_price(api_model)
     api_blend = (price["input"] + price["output"]) / 2
@@ -599,7 +677,7 @@ def _x1(v: Values) -> Outcome:
         mitigation = f"Stay with the {api_model} API."
     else:
         months = be["Mtok_breakeven"] / monthly
-        if monthly >= be["Mtok_breakeven"]:
+        if monthly * v["payback_months"] >= be["Mtok_breakeven"]:
             verdict = "YES (custom)"
             reason = (f"At {monthly:g} M tokens a month the training pays for itself in "
                       f"{months:.1f} months; after that custom is cheaper.")
@@ -610,8 +688,19 @@ def _x1(v: Values) -> Outcome:
                       f"{months:.1f} months.")
             mitigation = f"Use the {api_model} API: it is cheaper at your volume."
 
-    notes = ["The verdict is YES only when the break-even volume is at most one month of "
-             "your traffic (the test is monthly volume ≥ break-even volume)."]
+    payback = v["payback_months"]
+    if payback == 1:
+        notes = ["The verdict is YES only when the break-even volume is at most one month of "
+                 "your traffic (the test is monthly volume ≥ break-even volume)."]
+    else:
+        notes = [f"The verdict is YES when the training pays for itself within payback_months = {payback:g} "
+                 "months of your traffic (monthly volume × payback_months ≥ break-even volume); "
+                 "the spec's rule is one month."]
+    if serving:
+        notes.append(f"Self-hosted serving is priced at batch {v['batch']} with {v['weight_precision']} weights "
+                     f"as a roofline (bandwidth efficiency {v['bw_efficiency']:g}); the spec's rule is batch-1 "
+                     "BF16 decode at the full bandwidth. The KV cache's reads are not counted: X-1 has no "
+                     "architecture.")
     info = get_gpu(gpu)
     train_GB = F.training_memory_16N(N)["GB"]
     if train_GB > info["vram_GB"] * n_gpus or model_GB > info["vram_GB"]:
@@ -647,9 +736,24 @@ X1 = Recipe(
         Param("monthly_tokens_M", "Monthly volume", "float", default=10.0, unit="M tokens/month",
               low=0, high=1e9, low_open=True, log=True,
               help="Millions of tokens you would process each month."),
+        _weight_precision(),
+        _BATCH,
+        _BW_EFF,
+        _N_ACTIVE,
+        Param("payback_months", "Payback horizon", "float", default=1.0, unit="months", low=0, high=1200,
+              low_open=True, log=True,
+              help="Months of your traffic within which training must pay for itself for a YES; 1 is "
+                   "the spec's rule."),
     ),
     compute=_x1,
+    check=lambda v: _check_active(v, "N_params"),
 )
+
+
+def _x1_serving(v: Values) -> bool:
+    """Whether any serving parameter leaves its spec default (then step 4 is a roofline)."""
+    return (v["weight_precision"] not in ("BF16", "FP16") or v["batch"] != 1 or v["bw_efficiency"] != 1.0
+            or v["n_active_params"] is not None)
 
 
 # ── X-3 budget pre-flight ────────────────────────────────────────────────────
@@ -742,6 +846,8 @@ X3 = Recipe(
 
 
 def _x5(v: Values) -> Outcome:
+    if _x5_serving(v):
+        return _x5_roofline(v)
     N, T_eval, bpw = v["N_params"], v["T_eval"], v["bytes_per_weight"]
     users, target = v["concurrent_users"], v["target_tokens_per_day"]
     w_mem = F.model_weights_memory(N, bpw)
@@ -802,6 +908,113 @@ def _x5(v: Values) -> Outcome:
     return Outcome(chain, verdict, reason, mitigation, notes)
 
 
+def _x5_serving(v: Values) -> bool:
+    """Whether any serving parameter leaves its spec default (then X-5 serves as engines do)."""
+    for p in _X5_SERVING:
+        default = None if p.default is REQUIRED else p.default
+        value = "BF16" if p.name == "weight_precision" and v[p.name] == "FP16" else v[p.name]
+        if value != default:
+            return True
+    return False
+
+
+def _x5_precisions(v: Values) -> tuple[float, float, str]:
+    """Bytes per weight, bytes per KV element, and how they were chosen."""
+    if v["weight_precision"] in ("BF16", "FP16"):
+        bpw, how = v["bytes_per_weight"], f"{v['bytes_per_weight']:g} bytes per weight"
+    else:
+        bpw, how = F.WEIGHT_BYTES[v["weight_precision"]], v["weight_precision"]
+    if v["kv_precision"] == _AUTO_KV:
+        # Engines keep the KV cache in the activation dtype (16-bit) under quantized weights;
+        # with bytes_per_weight alone the spec's rule holds: the KV cache uses the same bytes.
+        kv_b = 2.0 if v["weight_precision"] not in ("BF16", "FP16") else bpw
+    else:
+        kv_b = F.KV_BYTES[v["kv_precision"]]
+    return bpw, kv_b, how
+
+
+def _x5_roofline(v: Values) -> Outcome:
+    """X-5 with the serving parameters: precisions, batch, tensor parallelism, MoE, the engine's
+    memory fraction and overhead, and a decode roofline instead of batch-1 bandwidth."""
+    N, T_eval, users, target = v["N_params"], v["T_eval"], v["concurrent_users"], v["target_tokens_per_day"]
+    batch, tp, util, overhead = v["batch"], v["tp"], v["gpu_memory_utilization"], v["overhead_GB"]
+    active = v["n_active_params"] or N
+    bpw, kv_b, how = _x5_precisions(v)
+    w_mem = F.model_weights_memory(N, bpw)
+    chain = [_step(1, "§19.X", "Model weights memory", "N · bytes_per_weight", {"N": N, "precision": how},
+                   w_mem, f"{w_mem['GB']:,.1f} GB of weights ({w_mem['GB'] / tp:,.1f} GB per GPU over {tp})")]
+
+    per_tok = F.kv_bytes_per_token(v["n_layers"], v["n_kv_heads"], v["d_head"], kv_b, tp, v["kv_latent_dim"])
+    kv_seq_bytes = per_tok["replica"] * T_eval
+    kv = {"bytes": kv_seq_bytes, "MB": kv_seq_bytes / 1e6, "GB": kv_seq_bytes / 1e9,
+          "bytes_per_token": per_tok["replica"]}
+    formula = "L·latent·seq·B (MLA)" if v["kv_latent_dim"] else "2·L·n_kv·d_h·seq·B"
+    chain.append(_step(2, "§19.1", "KV cache (per request)", formula,
+                       {"n_layers": v["n_layers"], "n_kv": v["n_kv_heads"], "d_head": v["d_head"], "seq": T_eval,
+                        "kv_bytes_per_element": kv_b, "kv_latent_dim": v["kv_latent_dim"]}, kv,
+                       f"{kv['GB']:.2f} GB per concurrent request"))
+
+    seqs = max(users, batch)
+    per_gpu_GB = w_mem["GB"] / tp + kv["GB"] * seqs / tp + overhead
+    total_GB = w_mem["GB"] + kv["GB"] * seqs + overhead * tp
+    chain.append(_step(3, "§20.3 + engine", "Total GPU memory", "(weights + KV·max(users, batch))/tp + overhead",
+                       {"tp": tp, "sequences": seqs, "overhead_GB": overhead}, {"GB": total_GB, "per_gpu_GB": per_gpu_GB},
+                       f"{total_GB:,.1f} GB in all, {per_gpu_GB:,.1f} GB on each of {tp} GPU{'s' if tp != 1 else ''} "
+                       f"for {seqs} sequence{'s' if seqs != 1 else ''}"))
+
+    candidates = []
+    for name in gpu_names():
+        info = get_gpu(name)
+        if info["vram_GB"] * util < per_gpu_GB:
+            continue
+        roof = F.decode_roofline(active * bpw, 2 * active, batch, kv_seq_bytes, info["bw_GB_s"], info["flops"],
+                                 tp=tp, bw_efficiency=v["bw_efficiency"],
+                                 compute_efficiency=v["compute_efficiency"])
+        tok_per_s = roof["tok_per_sec"]
+        tok_per_day = tok_per_s * 86400
+        usd_per_day = info["usd_h"] * 24 * tp
+        candidates.append({
+            "gpu": name, "vram_GB": info["vram_GB"], "bw_GB_s": info["bw_GB_s"],
+            "tok_per_sec": tok_per_s, "tok_per_day": tok_per_day,
+            "USD_per_day": usd_per_day, "USD_per_Mtok": usd_per_day / (tok_per_day / 1e6),
+            "users_supported": tok_per_day / target, "bound": roof["bound"],
+            "t_memory_ms": roof["t_memory_s"] * 1e3, "t_compute_ms": roof["t_compute_s"] * 1e3, "tp": tp,
+        })
+    candidates.sort(key=lambda c: c["USD_per_Mtok"])
+    cheapest = candidates[0]["gpu"] if candidates else "none"
+    chain.append(_step(4, "§20 + roofline", f"Eligible GPUs (≥{per_gpu_GB / util:.0f}GB each)",
+                       "filter + rank by $/Mtok; tok/s = batch / max(bytes/(BW·eff), FLOPs/(peak·eff))",
+                       {"min_VRAM_per_GPU": per_gpu_GB / util, "batch": batch, "tp": tp}, candidates[:5],
+                       f"{len(candidates)} GPU{'s' if len(candidates) != 1 else ''} fit; cheapest: {cheapest}"))
+
+    notes = [f"Serving as engines run it: {batch} sequence{'s' if batch != 1 else ''} decoded together, "
+             f"{tp} GPU{'s' if tp != 1 else ''} per replica, weights at {how}, KV at {kv_b:g} bytes, "
+             f"{util:g} of each GPU's memory with {overhead:g} GB of engine overhead. Each decode step reads the "
+             "active weights once and every sequence's whole KV cache (at the full context), and needs 2 FLOPs "
+             "per active parameter per sequence at the GPU's peak BF16 rate."]
+    if active != N:
+        notes.append(f"Mixture of experts: memory holds all {N:.3g} parameters; each token reads {active:.3g}.")
+    kv_note = None if v["kv_latent_dim"] else _kv_note(v["n_kv_heads"], tp)
+    if kv_note:
+        notes.append(kv_note)
+    if not candidates:
+        verdict = "NO"
+        reason = (f"No GPU in the catalog has the {per_gpu_GB / util:,.1f} GB per GPU needed "
+                  f"({per_gpu_GB:,.1f} GB at {util:g} of its memory).")
+        mitigation = "Raise tp, lower the weight or KV precision, or serve fewer sequences at once."
+    else:
+        best = candidates[0]
+        verdict = "YES"
+        reason = (f"Best GPU: {best['gpu']} at ${best['USD_per_Mtok']:.3g}/Mtok at batch {batch}; one replica "
+                  f"decodes {best['users_supported']:.2f}× your daily token target ({best['bound']}-bound).")
+        mitigation = (f"Provision {tp}× {best['gpu']} per replica; expect about {best['tok_per_sec']:,.0f} tok/s "
+                      f"over {batch} sequence{'s' if batch != 1 else ''}.")
+        if get_gpu(best["gpu"])["usd_h"] == 0:
+            notes.append(f"{best['gpu']} ranks first because it has no hourly price (a local card): "
+                         "$0/Mtok ignores power and purchase cost.")
+    return Outcome(chain, verdict, reason, mitigation, notes)
+
+
 X5 = Recipe(
     id="X-5",
     name="Hardware Selection",
@@ -826,9 +1039,27 @@ X5 = Recipe(
               help="Tokens you need to generate per day."),
         Param("concurrent_users", "Concurrent users", "int", default=1, low=1, high=1_000_000, log=True,
               help="Requests held in memory at once (each with its own KV cache)."),
+        *(_X5_SERVING := (
+            _weight_precision(),
+            Param("kv_precision", "KV-cache precision", "choice", default=_AUTO_KV,
+                  choices=(_AUTO_KV, *F.KV_PRECISIONS),
+                  help="How the KV cache is stored: BF16/FP16 2 bytes, FP8/INT8 1 byte. auto: the same bytes "
+                       "as bytes_per_weight (the spec's rule), or 16-bit under quantized weight_precision "
+                       "(what engines do by default)."),
+            _BATCH, _TP, _N_ACTIVE, _KV_LATENT, _GPU_UTIL, _overhead(0.0), _BW_EFF, _COMPUTE_EFF,
+        )),
     ),
     compute=_x5,
+    check=lambda v: {**_check_active(v, "N_params"), **_x5_precision_check(v)},
 )
+
+
+def _x5_precision_check(v: Values) -> FieldErrors:
+    if v["bytes_per_weight"] != 2.0 and v["weight_precision"] not in ("BF16", "FP16"):
+        return {"weight_precision": (v["weight_precision"], "cannot be combined with bytes_per_weight "
+                                     f"({v['bytes_per_weight']:g}): give one of them (weight_precision "
+                                     "counts the scales of INT4 too)")}
+    return {}
 
 
 # ── X-19 KV compression decision ─────────────────────────────────────────────
@@ -953,24 +1184,180 @@ def _default_factors(recipe_id: str, v: Values) -> list[dict]:
         return [_prices_factor(), batch1,
                 _factor("memory_model", "ok", "weights + KV cache, counted exactly from the architecture")]
     return [_prices_factor(), _factor("closed_form", "warn", "a closed-form estimate, not checked against a measurement")]
+# ── FIT · Will it fit? (this project's own recipe, not one of TAF's) ─────────
+
+_LADDER = ("BF16", "FP8", "INT8", "INT4")
+_TIGHT_HEADROOM = 0.10
+
+
+def _fit_memory(v: Values, weight_precision: str) -> dict:
+    """Per-GPU memory of one replica at ``weight_precision``: weights, KV per token, the
+    request's KV, overhead, total, usable, and the KV tokens the rest holds."""
+    tp = v["tp"]
+    vram = v["vram_GB"] if v["vram_GB"] is not None else get_gpu(v["gpu"])["vram_GB"]
+    usable = vram * v["gpu_memory_utilization"]
+    weights = v["N_params"] * F.WEIGHT_BYTES[weight_precision] / tp / 1e9
+    per_tok = F.kv_bytes_per_token(v["n_layers"], v["n_kv_heads"], v["d_head"], F.KV_BYTES[v["kv_precision"]],
+                                   tp, v["kv_latent_dim"])
+    kv = per_tok["per_gpu"] * v["T_eval"] * v["concurrent_users"] / 1e9
+    free_bytes = max(0.0, (usable - weights - v["overhead_GB"]) * 1e9)
+    capacity = int(free_bytes // per_tok["per_gpu"])
+    return {"vram_GB": vram, "usable_GB": usable, "weights_GB": weights, "per_token": per_tok, "kv_GB": kv,
+            "overhead_GB": v["overhead_GB"], "total_GB": weights + kv + v["overhead_GB"],
+            "capacity_tokens": capacity}
+
+
+def _fit(v: Values) -> Outcome:
+    wp, kp, T, users, tp = v["weight_precision"], v["kv_precision"], v["T_eval"], v["concurrent_users"], v["tp"]
+    m = _fit_memory(v, wp)
+    gpu_text = f"{v['gpu']}" if v["vram_GB"] is None else f"a {v['vram_GB']:g} GB GPU"
+    per_gpu = f" per GPU (tp = {tp})" if tp > 1 else ""
+    chain = [_step(1, "FIT", "Weights", "N · bytes_per_weight / tp",
+                   {"N": v["N_params"], "weight_precision": wp, "bytes_per_weight": F.WEIGHT_BYTES[wp], "tp": tp},
+                   {"GB": m["weights_GB"]}, f"{m['weights_GB']:,.2f} GB of {wp} weights{per_gpu}")]
+    pt = m["per_token"]
+    if v["kv_latent_dim"]:
+        formula = "L · latent · B (MLA: one compressed vector per layer)"
+    else:
+        formula = "2 · L · ⌈n_kv/tp⌉ · d_head · B"
+    chain.append(_step(2, "FIT", "KV cache per token", formula,
+                       {"n_layers": v["n_layers"], "n_kv_heads": v["n_kv_heads"], "d_head": v["d_head"],
+                        "kv_latent_dim": v["kv_latent_dim"], "kv_precision": kp, "tp": tp},
+                       pt["per_gpu"], f"{pt['per_gpu'] / 1024:,.1f} KiB per token{per_gpu}", unit="bytes"))
+    chain.append(_step(3, "FIT", "KV cache for the request", "per token · T_eval · concurrent_users",
+                       {"T_eval": T, "concurrent_users": users}, {"GB": m["kv_GB"]},
+                       f"{m['kv_GB']:,.2f} GB for {users} × {T:,} tokens{per_gpu}"))
+    chain.append(_step(4, "FIT", "Engine overhead", "CUDA context + activation peak + graphs",
+                       {"overhead_GB": v["overhead_GB"]}, {"GB": v["overhead_GB"]},
+                       f"{v['overhead_GB']:g} GB held by the serving engine{per_gpu}"))
+    headroom = m["usable_GB"] - m["total_GB"]
+    chain.append(_step(5, "FIT", "Total against usable memory", "weights + KV + overhead ≤ VRAM · fraction",
+                       {"vram_GB": m["vram_GB"], "gpu_memory_utilization": v["gpu_memory_utilization"]},
+                       {"total_GB": m["total_GB"], "usable_GB": m["usable_GB"], "headroom_GB": headroom},
+                       f"{m['total_GB']:,.2f} GB needed of {m['usable_GB']:,.2f} GB usable on {gpu_text}"
+                       f"{per_gpu} ({'+' if headroom >= 0 else '−'}{abs(headroom):,.2f} GB)"))
+    capacity = m["capacity_tokens"]
+    max_context = capacity // users
+    max_concurrent = capacity // T
+    chain.append(_step(6, "FIT", "Longest context and most sequences", "⌊(usable − weights − overhead) / per token⌋",
+                       {"usable_GB": m["usable_GB"], "weights_GB": m["weights_GB"], "overhead_GB": v["overhead_GB"]},
+                       {"kv_capacity_tokens": capacity, "max_context_tokens": max_context,
+                        "max_concurrent": max_concurrent},
+                       f"KV room for {capacity:,} tokens: {max_context:,} tokens each for {users} "
+                       f"sequence{'s' if users != 1 else ''}, or {max_concurrent:,} sequences of {T:,}"))
+    ladder = [wp] + [p for p in _LADDER if F.WEIGHT_BYTES[p] < F.WEIGHT_BYTES[wp]]
+    longest = {p: _fit_memory(v, p)["capacity_tokens"] // users for p in ladder}
+    # A precision fits when its longest context reaches the request's (same test as step 5).
+    fitting = next((p for p in ladder if longest[p] >= T), None)
+    chain.append(_step(7, "FIT", "Highest precision that fits", f"weights {' → '.join(ladder)}, KV at {kp}",
+                       {"kv_precision": kp, "T_eval": T, "concurrent_users": users}, fitting,
+                       f"{fitting} weights fit" if fitting else f"no weight precision fits with {kp} KV cache",
+                       breakdown={f"{p} longest context": longest[p] for p in ladder}))
+
+    notes = ["FIT is this project's own recipe, not one of the framework's: memory bookkeeping of weights, "
+             "KV cache and engine overhead, as serving engines (vLLM, SGLang) allocate it. The longest context "
+             "counts memory only: whether the model holds that context is X-2's question."]
+    if tp > 1:
+        notes.append("Memory is per GPU: each of the tp GPUs holds 1/tp of the weights and of the KV heads, "
+                     "plus its own engine overhead.")
+        kv_note = None if v["kv_latent_dim"] else _kv_note(v["n_kv_heads"], tp)
+        if kv_note:
+            notes.append(kv_note)
+    if wp == "INT4":
+        notes.append("INT4 counts every weight at 0.52 bytes; GPTQ/AWQ checkpoints usually keep the embeddings "
+                     "and the output head in 16-bit, so a real file is somewhat larger.")
+    if v["vram_GB"] is None:
+        notes.append("VRAM is the vendor's figure from the catalog; the memory CUDA reports differs by a few "
+                     "percent (an RTX 3090's 24 GB shows as 23.58 GiB = 25.3 GB).")
+
+    if m["weights_GB"] + v["overhead_GB"] > m["usable_GB"]:
+        verdict = "WEIGHTS-BOUND"
+        reason = (f"The {wp} weights and the engine overhead ({m['weights_GB'] + v['overhead_GB']:,.1f} GB) "
+                  f"exceed the {m['usable_GB']:,.1f} GB usable on {gpu_text}{per_gpu}: no room for any KV cache.")
+        mitigation = (f"Store the weights in {fitting}." if fitting else
+                      f"Split the model over more GPUs (tp > {tp}) or use a larger GPU.")
+    elif m["total_GB"] > m["usable_GB"]:
+        verdict = "KV-BOUND"
+        reason = (f"The weights fit, but {users} × {T:,} tokens of {kp} KV cache ({m['kv_GB']:,.1f} GB) do not: "
+                  f"the KV room holds {capacity:,} tokens.")
+        options = [f"shorten the context to {max_context:,} tokens" if max_context > 0 else None,
+                   f"serve {max_concurrent} sequences at once" if max_concurrent >= 1 and users > 1 else None,
+                   f"store the weights in {fitting}" if fitting and fitting != wp else None,
+                   "store the KV cache in FP8" if F.KV_BYTES[kp] > 1 else None]
+        chosen = "; or ".join(o for o in options if o)
+        mitigation = chosen[0].upper() + chosen[1:] + "." if chosen else "Use a larger GPU or more of them."
+    elif headroom < _TIGHT_HEADROOM * m["usable_GB"]:
+        verdict = "TIGHT"
+        reason = (f"It fits with {headroom:,.2f} GB to spare, under {_TIGHT_HEADROOM:.0%} of the usable memory: "
+                  "a longer prompt or a larger engine overhead would not.")
+        mitigation = f"Keep requests under {max_context:,} tokens, or lower the KV precision for headroom."
+    else:
+        verdict = "FITS"
+        reason = (f"{m['total_GB']:,.1f} GB of {m['usable_GB']:,.1f} GB usable{per_gpu}: room for contexts up to "
+                  f"{max_context:,} tokens, or {max_concurrent:,} sequences of {T:,}.")
+        mitigation = "None required."
+    return Outcome(chain, verdict, reason, mitigation, notes)
+
+
+FIT = Recipe(
+    id="FIT",
+    name="Will it fit?",
+    description="Does this model fit on this GPU at this context length, and at which precision? "
+                "(this project's own recipe, not a TAF recipe)",
+    question="Will it fit at my context length, and at which precision?",
+    category="serving-memory",
+    uses_sections=(),
+    params=(
+        _N_PARAMS,
+        Param("n_layers", A["n_layers"].label, "int", low=1, high=1000, log=True, help=A["n_layers"].help,
+              preset_key="n_layers", example=32),
+        Param("n_kv_heads", A["n_kv_heads"].label, "int", low=1, high=1024, log=True, help=A["n_kv_heads"].help,
+              preset_key="n_kv_heads", example=8),
+        Param("d_head", A["d_head"].label, "int", low=1, high=4096, log=True, help=A["d_head"].help,
+              preset_key="d_head", example=128),
+        _KV_LATENT,
+        Param("gpu", "GPU", "choice", default="RTX 4090", choices="gpu", help="GPU model from the catalog."),
+        Param("vram_GB", "VRAM (instead of the GPU's)", "float", unit="GB", low=0.1, high=100000, log=True,
+              optional=True, help="Memory per GPU for a card that is not in the catalog; empty: the GPU's."),
+        _weight_precision(),
+        Param("kv_precision", "KV-cache precision", "choice", default="BF16", choices=F.KV_PRECISIONS,
+              help="How the KV cache is stored: BF16/FP16 2 bytes, FP8/INT8 1 byte."),
+        _T_eval(default=8192),
+        Param("concurrent_users", "Concurrent sequences", "int", default=1, low=1, high=1_000_000, log=True,
+              help="Sequences held in memory at once, each with its own KV cache."),
+        Param("gpu_memory_utilization", _GPU_UTIL.label, "float", default=0.9, low=0.05, high=1.0, step=0.01,
+              help="Fraction of each GPU's memory the engine may use (vLLM's gpu_memory_utilization, "
+                   "default 0.9)."),
+        _overhead(F.ENGINE_OVERHEAD_GB),
+        _TP,
+    ),
+    compute=_fit,
+)
 
 
 RECIPES: dict[str, Recipe] = {r.id: r for r in (X1, X2, X3, X5, X19)}
+"""The framework's (TAF's) recipes."""
+OWN_RECIPES: dict[str, Recipe] = {FIT.id: FIT}
+"""Recipes of this project, not of the framework (FIT · Will it fit?)."""
+ALL_RECIPES: dict[str, Recipe] = {**RECIPES, **OWN_RECIPES}
+"""Every recipe that runs here: the framework's, then this project's own."""
 
 
 def get_recipe(recipe_id: str) -> Recipe:
-    """The recipe with id ``recipe_id`` ("X-1", "X-2", "X-3", "X-5", "X-19")."""
-    if not isinstance(recipe_id, str) or recipe_id not in RECIPES:
-        raise InputError("recipe_id", recipe_id, "must be one of: " + ", ".join(RECIPES))
-    return RECIPES[recipe_id]
+    """The recipe with id ``recipe_id`` ("X-1", "X-2", "X-3", "X-5", "X-19", or this project's "FIT")."""
+    if not isinstance(recipe_id, str) or recipe_id not in ALL_RECIPES:
+        raise InputError("recipe_id", recipe_id, "must be one of: " + ", ".join(ALL_RECIPES))
+    return ALL_RECIPES[recipe_id]
 
 
 def list_recipes() -> list[dict]:
-    """One row per recipe: id, name, description, category, params (names), uses_sections."""
+    """One row per recipe: id, name, description, category, params (names), uses_sections,
+    and origin ("TAF", or "taf-widgets" for this project's own recipes)."""
     return [
         {"id": r.id, "name": r.name, "description": r.description, "category": r.category,
-         "params": [p.name for p in r.params], "uses_sections": list(r.uses_sections)}
-        for r in RECIPES.values()
+         "params": [p.name for p in r.params], "uses_sections": list(r.uses_sections),
+         "origin": "TAF" if r.id in RECIPES else "taf-widgets"}
+        for r in ALL_RECIPES.values()
     ]
 
 

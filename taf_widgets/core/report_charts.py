@@ -6,8 +6,10 @@ charts draw (``taf_widgets/charts.py``): X-2 γ against context length with γ =
 X-1 cumulative cost of the API against a custom model with the break-even point;
 X-3 Chinchilla-optimal N against budget (and 16N memory against VRAM); X-5 $/Mtok
 of every GPU that fits with the best highlighted (and VRAM against memory needed);
-X-19 KV cache against length with D_f and d_horizon. :func:`render_svg` draws a
-spec; every text taken from data is escaped.
+X-19 KV cache against length with D_f and d_horizon; FIT (this project's own recipe)
+a stacked memory bar (weights, KV cache, overhead) against usable memory and the longest
+context per weight precision. :func:`render_svg` draws a spec; every text taken from data
+is escaped.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ _DASHES = {"dashed": "6 4", "dash_dotted": "8 3 2 3", None: None}
 @dataclass
 class Series:
     """One mark: ``line`` (x, y), ``vline`` (x[0]), ``hline`` (y[0]), ``point`` (x[0], y[0]),
-    ``scatter`` (a dot at every (x, y); ``labels`` names each dot for its tooltip)
-    or ``bars`` (x names, y values, one colour each in ``colors``)."""
+    ``scatter`` (a dot at every (x, y); ``labels`` names each dot for its tooltip),
+    ``bars`` (x names, y values, one colour each in ``colors``) or ``stack`` (x names, y one
+    list per segment with a value per name, stacked; ``colors`` and ``labels`` per segment)."""
 
     kind: str
     x: list
@@ -46,7 +49,7 @@ class Series:
     tooltip: str | None = None
     legend: bool = True
     value_unit: str | None = None  # bars: write each value above its bar in this unit
-    labels: list[str] | None = None  # scatter: one tooltip per dot
+    labels: list[str] | None = None  # scatter: one tooltip per dot; stack: one legend label per segment
 
 
 @dataclass
@@ -233,7 +236,35 @@ def _x19(result: RecipeResult) -> list[ChartSpec]:
                       y_format="~g", legend="top-left")]
 
 
-_SPECS = {"X-1": _x1, "X-2": _x2, "X-3": _x3, "X-5": _x5, "X-19": _x19}
+def _fit(result: RecipeResult) -> list[ChartSpec]:
+    w = result.step(1)["result"]["GB"]
+    kv = result.step(3)["result"]["GB"]
+    ov = result.step(4)["result"]["GB"]
+    usable = result.step(5)["result"]["usable_GB"]
+    total = w + kv + ov
+    where = result.inputs["gpu"] if result.inputs["vram_GB"] is None else f"{result.inputs['vram_GB']:g} GB"
+    cats = ["needed", f"usable ({where})"]
+    memory = ChartSpec("memory", "Do weights, KV cache and overhead fit in usable memory?", "memory per GPU",
+                       "GB", [Series("stack", cats, [[w, 0.0], [kv, 0.0], [ov, 0.0], [0.0, usable]], GREY,
+                                     colors=[BLUE, PURPLE, ORANGE, GREY],
+                                     labels=["weights", "KV cache", "engine overhead", "usable memory"]),
+                              Series("hline", [], [usable], RED, f"usable = {usable:,.1f} GB", "dashed")],
+                       y_range=(0.0, max(total, usable) * 1.15), ordinal=True, legend="above")
+    T = result.inputs["T_eval"]
+    ladder = result.step(7)["breakdown"]
+    names = [k.split(" ")[0] for k in ladder]
+    longest = list(ladder.values())
+    context = ChartSpec("context", "Longest context that fits, by weight precision",
+                        f"weight precision (KV at {result.inputs['kv_precision']})", "longest context (tokens)",
+                        [Series("bars", names, longest, GREY, None,
+                                colors=[GREEN if n >= T else RED for n in longest], legend=False,
+                                value_unit="tokens"),
+                         Series("hline", [], [T], BLUE, f"your context = {T:,}", "dashed")],
+                        y_range=(0.0, max(max(longest), T) * 1.15), ordinal=True, legend="above")
+    return [memory, context]
+
+
+_SPECS = {"X-1": _x1, "X-2": _x2, "X-3": _x3, "X-5": _x5, "X-19": _x19, "FIT": _fit}
 
 
 def chart_specs(result: RecipeResult) -> list[ChartSpec]:
@@ -329,6 +360,10 @@ def _data_range(spec: ChartSpec, axis: str) -> tuple[float, float] | None:
             if axis == "y":
                 values += [v for v in s.y if _usable(v, log)]
             continue
+        if s.kind == "stack":
+            if axis == "y":
+                values += [sum(seg[i] for seg in s.y) for i in range(len(s.x))]
+            continue
         if s.kind in ("line", "point", "scatter") or (s.kind == "vline" and axis == "x") or (s.kind == "hline" and axis == "y"):
             values += [v for v in (s.x if axis == "x" else s.y) if _usable(v, log)]
     if not values:
@@ -356,7 +391,9 @@ def _f(x: float) -> str:
 def render_svg(spec: ChartSpec, uid: str) -> str:
     """One chart as an ``<svg>`` element (no external references; ``uid`` keeps ids unique)."""
     left, right = 72, 20
-    top = 44 + (16 * sum(1 for x in spec.series if x.legend and x.label) if spec.legend == "above" else 0)
+    entries = sum(len(x.labels or []) if x.kind == "stack" else (1 if x.legend and x.label else 0)
+                  for x in spec.series)
+    top = 44 + (16 * entries if spec.legend == "above" else 0)
     bottom = 110 if spec.ordinal else 52
     x0, x1, y0, y1 = left, WIDTH - right, HEIGHT - bottom, top
     out: list[str] = [
@@ -379,7 +416,7 @@ def render_svg(spec: ChartSpec, uid: str) -> str:
                        f"{escape(tick_label(t, spec.y_format))}</text>")
 
     if spec.ordinal:
-        names = next((s.x for s in spec.series if s.kind == "bars"), [])
+        names = next((s.x for s in spec.series if s.kind in ("bars", "stack")), [])
         band = (x1 - x0) / max(len(names), 1)
         centre = {name: x0 + band * (i + 0.5) for i, name in enumerate(names)}
         for name, cx in centre.items():
@@ -421,6 +458,25 @@ def render_svg(spec: ChartSpec, uid: str) -> str:
                     out.append(f'<text class="bar-value" x="{_f(bx + bar_w / 2)}" y="{_f(top_y - 4)}" '
                                f'text-anchor="middle">{escape(shown)}</text>')
             continue
+        if s.kind == "stack":
+            band = (x1 - x0) / max(len(s.x), 1)
+            bar_w = min(band * 0.6, 96.0)
+            for i, name in enumerate(s.x):
+                base = 0.0
+                for seg, color, label in zip(s.y, s.colors or [], s.labels or []):
+                    value = seg[i]
+                    if not _usable(value, False) or value <= 0:
+                        continue
+                    y_top, y_bottom = ys(min(base + value, yhi)), ys(max(base, ylo))
+                    bx = x0 + band * (i + 0.5) - bar_w / 2
+                    out.append(f'<rect class="bar" x="{_f(bx)}" y="{_f(y_top)}" width="{_f(bar_w)}" '
+                               f'height="{_f(max(y_bottom - y_top, 0))}" fill="{color}"><title>'
+                               f'{escape(str(name))}: {escape(label)} {escape(format_number(value, "GB"))}'
+                               "</title></rect>")
+                    base += value
+            for color, label in zip(s.colors or [], s.labels or []):
+                legend.append(Series("bars", [], [], color, label))
+            continue
         if s.kind == "hline":
             if not s.y or not _usable(s.y[0], spec.y_log):
                 continue
@@ -458,7 +514,7 @@ def render_svg(spec: ChartSpec, uid: str) -> str:
         if s.legend and s.label and not (s.kind in ("point", "scatter") and not s.x):  # empty: no entry
             legend.append(s)
     out.append("</g>")
-    if spec.empty_text and not any(s.x for s in spec.series if s.kind == "bars"):
+    if spec.empty_text and not any(s.x for s in spec.series if s.kind in ("bars", "stack")):
         out.append(f'<text class="empty" x="{(x0 + x1) / 2:.0f}" y="{(y0 + y1) / 2:.0f}" '
                    f'text-anchor="middle">{escape(spec.empty_text)}</text>')
     out.append(f'<line class="axis" x1="{x0}" x2="{x1}" y1="{y0}" y2="{y0}"/>')

@@ -66,8 +66,25 @@ def _x19(r: RecipeResult) -> list[dict]:
     ]
 
 
+def _fit(r: RecipeResult) -> list[dict]:
+    total = r.step(5)["result"]
+    room = r.step(6)["result"]
+    return [
+        _entry("max_context_tokens", "longest context", room["max_context_tokens"], "tokens"),
+        _entry("weights_GB", "weights", r.step(1)["result"]["GB"], "GB"),
+        _entry("kv_GB", "KV cache", r.step(3)["result"]["GB"], "GB"),
+        _entry("overhead_GB", "engine overhead", r.step(4)["result"]["GB"], "GB"),
+        _entry("total_GB", "memory needed", total["total_GB"], "GB"),
+        _entry("usable_GB", "usable memory", total["usable_GB"], "GB"),
+        _entry("kv_bytes_per_token", "KV per token", r.step(2)["result"], "bytes"),
+        _entry("kv_capacity_tokens", "KV room", room["kv_capacity_tokens"], "tokens"),
+        _entry("max_concurrent", "sequences at this context", room["max_concurrent"]),
+        _entry("precision_that_fits", "precision that fits", r.step(7)["result"]),
+    ]
+
+
 _SUMMARIES: dict[str, Callable[[RecipeResult], list[dict]]] = {
-    "X-1": _x1, "X-2": _x2, "X-3": _x3, "X-5": _x5, "X-19": _x19,
+    "X-1": _x1, "X-2": _x2, "X-3": _x3, "X-5": _x5, "X-19": _x19, "FIT": _fit,
 }
 
 

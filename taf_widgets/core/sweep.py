@@ -89,8 +89,25 @@ def _x19(r: RecipeResult) -> dict:
     }
 
 
+def _fit(r: RecipeResult) -> dict:
+    total = r.step(5)["result"]
+    room = r.step(6)["result"]
+    return {
+        "weights_GB": r.step(1)["result"]["GB"],
+        "kv_GB": r.step(3)["result"]["GB"],
+        "overhead_GB": r.step(4)["result"]["GB"],
+        "total_GB": total["total_GB"],
+        "usable_GB": total["usable_GB"],
+        "kv_bytes_per_token": r.step(2)["result"],
+        "kv_capacity_tokens": room["kv_capacity_tokens"],
+        "max_context_tokens": room["max_context_tokens"],
+        "max_concurrent": room["max_concurrent"],
+        "precision_that_fits": r.step(7)["result"],
+    }
+
+
 _KEY_NUMBERS: dict[str, Callable[[RecipeResult], dict]] = {
-    "X-1": _x1, "X-2": _x2, "X-3": _x3, "X-5": _x5, "X-19": _x19,
+    "X-1": _x1, "X-2": _x2, "X-3": _x3, "X-5": _x5, "X-19": _x19, "FIT": _fit,
 }
 # Column names of each recipe's key numbers, in row order (for empty rows and DataFrames).
 _COLUMNS = {
@@ -102,6 +119,8 @@ _COLUMNS = {
             "best_tok_per_sec"),
     "X-19": ("gamma_pade", "gamma_corrected", "D_f_tokens", "soft_decay_regime", "d_horizon_tokens",
              "KV_cache_GB"),
+    "FIT": ("weights_GB", "kv_GB", "overhead_GB", "total_GB", "usable_GB", "kv_bytes_per_token",
+            "kv_capacity_tokens", "max_context_tokens", "max_concurrent", "precision_that_fits"),
 }
 
 

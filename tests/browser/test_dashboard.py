@@ -116,6 +116,9 @@ def test_dashboard_recipe_answers_field_slider_preset_and_bad_input(dashboard, a
             if not p.preset_key:
                 continue
             control = root.locator(f"[data-param={p.name}]")
+            if p.preset_key not in row:  # a dense model has no active count: the field is emptied
+                assert control.input_value() == "", p.name
+                continue
             if p.kind == "bool":
                 assert control.is_checked() == row[p.preset_key], p.name
             else:
