@@ -17,7 +17,6 @@ and a bad one raises :class:`InputError` naming it.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
