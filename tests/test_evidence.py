@@ -298,3 +298,15 @@ def test_sweeps_take_the_new_params_and_carry_band_and_caveats():
     assert rows[1]["confidence"] == run_recipe("X-2", preset=LLAMA, T_eval=32000, gamma_obs=1.0455).confidence["band"]
     audited = core.sweep("X-19", "T_eval", [2048], preset="EleutherAI/pythia-1b", calibration="audited")
     assert "delta_post_ih_exploratory" in audited[0]["caveats"]
+
+
+def test_bundled_rope_scaling_rows_match_their_quoted_sources():
+    sources = json.loads((REPO / "tests" / "fixtures" / "rope_scaling_sources.json").read_text(encoding="utf-8"))["rows"]
+    bundled = json.loads((REPO / "taf_widgets" / "core" / "data" / "presets.json").read_text(encoding="utf-8"))
+    rows = bundled["rope_scaling"]["rows"]
+    assert set(rows) == set(sources)
+    for name, row in rows.items():
+        src = sources[name]
+        assert row["T_extended"] == src["max_position_embeddings"] and row["rope_factor"] == src["factor"]
+        assert row["original_max_position_embeddings"] == src["original_max_position_embeddings"]
+        assert core.get_preset_extras(name) == {"T_extended": row["T_extended"], "rope_factor": row["rope_factor"]}

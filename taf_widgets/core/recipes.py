@@ -344,7 +344,7 @@ _CALIBRATION = Param(
     help="'spec': the spec's γ corrections and D_f closed form, its numbers exactly. 'audited': the "
          "May 2026 audit (δ_SWA disabled, δ_post_IH exploratory, D_f as the exact discrete sum).")
 _GAMMA_OBS = Param(
-    "gamma_obs", "Measured γ (γ_obs)", "float", optional=True, low=0, high=5, low_open=True, step=0.0001,
+    "gamma_obs", "Measured γ (γ_obs)", "float", optional=True, low=0.01, high=5, step=0.0001,
     help="A measured attention-decay exponent. When given, the verdict follows it (the measured path) "
          "instead of the closed form.")
 _T_EXTENDED = Param(
