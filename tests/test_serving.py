@@ -361,3 +361,28 @@ def test_a_moe_config_registers_as_a_preset_that_x5_and_fit_read():
     x5 = run_recipe("X-5", preset=name, T_eval=4096, batch=8)
     assert x5.inputs["n_active_params"] == 3_353_032_704
     assert run_recipe("FIT", preset=name, T_eval=4096).inputs["N_params"] == 30_532_122_624
+
+
+# ── FIT in the widget ────────────────────────────────────────────────────────
+
+
+def test_fit_widget_reruns_and_redraws_the_stacked_memory_bar():
+    from taf_widgets import RecipeWidget
+
+    w = RecipeWidget("FIT", preset=LLAMA, gpu="RTX 4090", T_eval=8192)
+    try:
+        assert w.result["verdict"] == "FITS"
+        stack = next(m for m in w.charts[0].marks if getattr(m, "type", None) == "stacked")
+        kv_before = float(stack.y[1][0])
+        w.set(T_eval=131072)
+        assert w.result["verdict"] == "KV-BOUND" and not w.stale
+        assert float(stack.y[1][0]) == pytest.approx(17.179869184) and float(stack.y[1][0]) > kv_before
+        import bqplot as bq
+
+        bars = next(m for m in w.charts[1].marks if isinstance(m, bq.Bars))
+        assert list(bars.x) == ["BF16", "FP8", "INT8", "INT4"]
+        assert "KV-BOUND" in w.export("html") and "'FIT'" in w.export("code")
+        w.set(kv_precision="INT4")
+        assert w.stale and "kv_precision" in w.errors and w.result["verdict"] == "KV-BOUND"
+    finally:
+        w.close()
