@@ -1,4 +1,5 @@
-"""The five TAF decision recipes (X-1, X-2, X-3, X-5, X-19) and their runner.
+"""The five TAF decision recipes (X-1, X-2, X-3, X-5, X-19), this project's own FIT
+(Will it fit?), and their runner.
 
 A recipe is a chain of formula steps, each tagged with its paper section, ending
 in a verdict, a reason and a mitigation, plus notes on the assumptions a reader
