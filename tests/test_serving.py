@@ -386,3 +386,15 @@ def test_fit_widget_reruns_and_redraws_the_stacked_memory_bar():
         assert w.stale and "kv_precision" in w.errors and w.result["verdict"] == "KV-BOUND"
     finally:
         w.close()
+
+
+def test_x5_cost_chart_ranks_by_the_same_roofline_as_the_chain():
+    from taf_widgets.core.report_charts import chart_specs
+
+    r = run_recipe("X-5", preset=LLAMA, batch=64, weight_precision="FP8", kv_precision="FP8")
+    bars = chart_specs(r)[0].series[0]
+    drawn = dict(zip(bars.x, bars.y))
+    for row in r.step(4)["result"]:
+        assert drawn[row["gpu"]] == row["USD_per_Mtok"]
+    needed = chart_specs(r)[1].series[1].y[0]
+    assert needed == pytest.approx(r.step(3)["result"]["per_gpu_GB"])  # memory fraction 1
