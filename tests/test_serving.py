@@ -398,3 +398,11 @@ def test_x5_cost_chart_ranks_by_the_same_roofline_as_the_chain():
         assert drawn[row["gpu"]] == row["USD_per_Mtok"]
     needed = chart_specs(r)[1].series[1].y[0]
     assert needed == pytest.approx(r.step(3)["result"]["per_gpu_GB"])  # memory fraction 1
+
+
+def test_x5_sweep_counts_the_gpus_the_serving_request_fits_per_gpu():
+    rows = sweep("X-5", "batch", [1, 256], preset=LLAMA, weight_precision="FP8", kv_precision="FP8")
+    for row, batch in zip(rows, (1, 256)):
+        r = run_recipe("X-5", preset=LLAMA, batch=batch, weight_precision="FP8", kv_precision="FP8")
+        assert row["GPUs_that_fit"] == int(r.step(4)["interpretation"].split(" ")[0])
+    assert rows[1]["GPUs_that_fit"] < rows[0]["GPUs_that_fit"]
