@@ -188,11 +188,11 @@ class _Overlay:
                 per_token = r.step(5)["result"]["GB"] / T
                 ys.append(grid * per_token)
                 points.append(T * per_token)
-            else:  # X-5: weights plus one request's KV cache at each length
+            else:  # X-5: weights plus the requests' KV caches at each length (and any engine overhead)
                 weights = r.step(1)["result"]["GB"]
                 per_token = r.step(2)["result"]["GB"] / T
-                users = r.inputs["concurrent_users"]
-                ys.append(weights + grid * per_token * users)
+                seqs = max(r.inputs["concurrent_users"], r.inputs["batch"])
+                ys.append(weights + grid * per_token * seqs + r.inputs["overhead_GB"] * r.inputs["tp"])
                 points.append(r.step(3)["result"]["GB"])
         with self.x.hold_sync():
             self.x.min, self.x.max = float(lo), float(hi)

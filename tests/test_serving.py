@@ -361,3 +361,48 @@ def test_a_moe_config_registers_as_a_preset_that_x5_and_fit_read():
     x5 = run_recipe("X-5", preset=name, T_eval=4096, batch=8)
     assert x5.inputs["n_active_params"] == 3_353_032_704
     assert run_recipe("FIT", preset=name, T_eval=4096).inputs["N_params"] == 30_532_122_624
+
+
+# ── FIT in the widget ────────────────────────────────────────────────────────
+
+
+def test_fit_widget_reruns_and_redraws_the_stacked_memory_bar():
+    from taf_widgets import RecipeWidget
+
+    w = RecipeWidget("FIT", preset=LLAMA, gpu="RTX 4090", T_eval=8192)
+    try:
+        assert w.result["verdict"] == "FITS"
+        stack = next(m for m in w.charts[0].marks if getattr(m, "type", None) == "stacked")
+        kv_before = float(stack.y[1][0])
+        w.set(T_eval=131072)
+        assert w.result["verdict"] == "KV-BOUND" and not w.stale
+        assert float(stack.y[1][0]) == pytest.approx(17.179869184) and float(stack.y[1][0]) > kv_before
+        import bqplot as bq
+
+        bars = next(m for m in w.charts[1].marks if isinstance(m, bq.Bars))
+        assert list(bars.x) == ["BF16", "FP8", "INT8", "INT4"]
+        assert "KV-BOUND" in w.export("html") and "'FIT'" in w.export("code")
+        w.set(kv_precision="INT4")
+        assert w.stale and "kv_precision" in w.errors and w.result["verdict"] == "KV-BOUND"
+    finally:
+        w.close()
+
+
+def test_x5_cost_chart_ranks_by_the_same_roofline_as_the_chain():
+    from taf_widgets.core.report_charts import chart_specs
+
+    r = run_recipe("X-5", preset=LLAMA, batch=64, weight_precision="FP8", kv_precision="FP8")
+    bars = chart_specs(r)[0].series[0]
+    drawn = dict(zip(bars.x, bars.y))
+    for row in r.step(4)["result"]:
+        assert drawn[row["gpu"]] == row["USD_per_Mtok"]
+    needed = chart_specs(r)[1].series[1].y[0]
+    assert needed == pytest.approx(r.step(3)["result"]["per_gpu_GB"])  # memory fraction 1
+
+
+def test_x5_sweep_counts_the_gpus_the_serving_request_fits_per_gpu():
+    rows = sweep("X-5", "batch", [1, 256], preset=LLAMA, weight_precision="FP8", kv_precision="FP8")
+    for row, batch in zip(rows, (1, 256)):
+        r = run_recipe("X-5", preset=LLAMA, batch=batch, weight_precision="FP8", kv_precision="FP8")
+        assert row["GPUs_that_fit"] == int(r.step(4)["interpretation"].split(" ")[0])
+    assert rows[1]["GPUs_that_fit"] < rows[0]["GPUs_that_fit"]

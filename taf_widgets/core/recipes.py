@@ -1,4 +1,5 @@
-"""The five TAF decision recipes (X-1, X-2, X-3, X-5, X-19) and their runner.
+"""The five TAF decision recipes (X-1, X-2, X-3, X-5, X-19), this project's own FIT
+(Will it fit?), and their runner.
 
 A recipe is a chain of formula steps, each tagged with its paper section, ending
 in a verdict, a reason and a mitigation, plus notes on the assumptions a reader
@@ -933,6 +934,38 @@ def _x5_precisions(v: Values) -> tuple[float, float, str]:
     return bpw, kv_b, how
 
 
+def x5_serving_candidates(v: Values) -> list[dict]:
+    """Every GPU of the catalog that holds X-5's serving request (``v``: a result's inputs),
+    with its roofline tokens/s and $/Mtok, cheapest first (step 4 shows the first five)."""
+    N, T_eval, users, target = v["N_params"], v["T_eval"], v["concurrent_users"], v["target_tokens_per_day"]
+    batch, tp, util, overhead = v["batch"], v["tp"], v["gpu_memory_utilization"], v["overhead_GB"]
+    active = v["n_active_params"] or N
+    bpw, kv_b, _ = _x5_precisions(v)
+    per_tok = F.kv_bytes_per_token(v["n_layers"], v["n_kv_heads"], v["d_head"], kv_b, tp, v["kv_latent_dim"])
+    kv_seq_bytes = per_tok["replica"] * T_eval
+    per_gpu_GB = N * bpw / 1e9 / tp + kv_seq_bytes / 1e9 * max(users, batch) / tp + overhead
+    candidates = []
+    for name in gpu_names():
+        info = get_gpu(name)
+        if info["vram_GB"] * util < per_gpu_GB:
+            continue
+        roof = F.decode_roofline(active * bpw, 2 * active, batch, kv_seq_bytes, info["bw_GB_s"], info["flops"],
+                                 tp=tp, bw_efficiency=v["bw_efficiency"],
+                                 compute_efficiency=v["compute_efficiency"])
+        tok_per_s = roof["tok_per_sec"]
+        tok_per_day = tok_per_s * 86400
+        usd_per_day = info["usd_h"] * 24 * tp
+        candidates.append({
+            "gpu": name, "vram_GB": info["vram_GB"], "bw_GB_s": info["bw_GB_s"],
+            "tok_per_sec": tok_per_s, "tok_per_day": tok_per_day,
+            "USD_per_day": usd_per_day, "USD_per_Mtok": usd_per_day / (tok_per_day / 1e6),
+            "users_supported": tok_per_day / target, "bound": roof["bound"],
+            "t_memory_ms": roof["t_memory_s"] * 1e3, "t_compute_ms": roof["t_compute_s"] * 1e3, "tp": tp,
+        })
+    candidates.sort(key=lambda c: c["USD_per_Mtok"])
+    return candidates
+
+
 def _x5_roofline(v: Values) -> Outcome:
     """X-5 with the serving parameters: precisions, batch, tensor parallelism, MoE, the engine's
     memory fraction and overhead, and a decode roofline instead of batch-1 bandwidth."""
@@ -962,25 +995,7 @@ def _x5_roofline(v: Values) -> Outcome:
                        f"{total_GB:,.1f} GB in all, {per_gpu_GB:,.1f} GB on each of {tp} GPU{'s' if tp != 1 else ''} "
                        f"for {seqs} sequence{'s' if seqs != 1 else ''}"))
 
-    candidates = []
-    for name in gpu_names():
-        info = get_gpu(name)
-        if info["vram_GB"] * util < per_gpu_GB:
-            continue
-        roof = F.decode_roofline(active * bpw, 2 * active, batch, kv_seq_bytes, info["bw_GB_s"], info["flops"],
-                                 tp=tp, bw_efficiency=v["bw_efficiency"],
-                                 compute_efficiency=v["compute_efficiency"])
-        tok_per_s = roof["tok_per_sec"]
-        tok_per_day = tok_per_s * 86400
-        usd_per_day = info["usd_h"] * 24 * tp
-        candidates.append({
-            "gpu": name, "vram_GB": info["vram_GB"], "bw_GB_s": info["bw_GB_s"],
-            "tok_per_sec": tok_per_s, "tok_per_day": tok_per_day,
-            "USD_per_day": usd_per_day, "USD_per_Mtok": usd_per_day / (tok_per_day / 1e6),
-            "users_supported": tok_per_day / target, "bound": roof["bound"],
-            "t_memory_ms": roof["t_memory_s"] * 1e3, "t_compute_ms": roof["t_compute_s"] * 1e3, "tp": tp,
-        })
-    candidates.sort(key=lambda c: c["USD_per_Mtok"])
+    candidates = x5_serving_candidates(v)
     cheapest = candidates[0]["gpu"] if candidates else "none"
     chain.append(_step(4, "§20 + roofline", f"Eligible GPUs (≥{per_gpu_GB / util:.0f}GB each)",
                        "filter + rank by $/Mtok; tok/s = batch / max(bytes/(BW·eff), FLOPs/(peak·eff))",

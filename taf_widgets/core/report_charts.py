@@ -22,7 +22,7 @@ from typing import Any
 from . import formulas as F
 from .catalogs import get_gpu, gpu_names
 from .formatting import format_number
-from .recipes import RecipeResult
+from .recipes import RecipeResult, x5_serving_candidates
 
 __all__ = ["ChartSpec", "Series", "chart_specs", "render_svg", "POINTS"]
 
@@ -189,9 +189,16 @@ def _x5(result: RecipeResult) -> list[ChartSpec]:
     weights_GB = result.step(1)["result"]["GB"]
     need_GB = result.step(3)["result"]["GB"]
     names, costs = [], []
+    serving = "per_gpu_GB" in result.step(3)["result"]
+    if serving:  # the serving parameters: each GPU's memory per GPU and the roofline's $/Mtok
+        need_GB = result.step(3)["result"]["per_gpu_GB"] / result.inputs["gpu_memory_utilization"]
+        served = {row["gpu"]: row["USD_per_Mtok"] for row in x5_serving_candidates(result.inputs)}
     for name in gpu_names():
         info = get_gpu(name)
-        if info["vram_GB"] >= need_GB:
+        if serving and name in served:
+            names.append(name)
+            costs.append(served[name])
+        elif not serving and info["vram_GB"] >= need_GB:
             names.append(name)
             # Same ranking as the recipe's step 4: $/day over Mtok/day, batch-1 decode.
             costs.append(info["usd_h"] * 24 / (info["bw_GB_s"] / weights_GB * 86400 / 1e6))

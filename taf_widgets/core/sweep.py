@@ -16,7 +16,7 @@ from typing import Any, Callable
 from . import formulas as F
 from .catalogs import get_gpu, gpu_names
 from .errors import InputError
-from .recipes import RecipeResult, get_recipe, run_recipe
+from .recipes import RecipeResult, get_recipe, run_recipe, x5_serving_candidates
 
 __all__ = ["sweep", "SweepRows", "sweep_columns", "MAX_SWEEP_VALUES"]
 
@@ -70,7 +70,8 @@ def _x5(r: RecipeResult) -> dict:
         "weights_GB": r.step(1)["result"]["GB"],
         "KV_cache_GB": r.step(2)["result"]["GB"],
         "total_GB": total_GB,
-        "GPUs_that_fit": sum(1 for n in gpu_names() if get_gpu(n)["vram_GB"] >= total_GB),
+        "GPUs_that_fit": (len(x5_serving_candidates(r.inputs)) if "per_gpu_GB" in r.step(3)["result"]
+                          else sum(1 for n in gpu_names() if get_gpu(n)["vram_GB"] >= total_GB)),
         "best_gpu": best.get("gpu"),
         "best_USD_per_Mtok": best.get("USD_per_Mtok"),
         "best_tok_per_sec": best.get("tok_per_sec"),
