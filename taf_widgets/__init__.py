@@ -15,6 +15,7 @@ _WIDGETS = {
     "RecipePanel": "taf_widgets.widget",
     "CompareWidget": "taf_widgets.compare",
     "ModelCard": "taf_widgets.card",
+    "Dashboard": "taf_widgets.dashboard",
 }
 
 __all__ = ["__version__", *_WIDGETS]
