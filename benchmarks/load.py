@@ -50,7 +50,6 @@ import re
 import shutil
 import socket
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
@@ -195,15 +194,29 @@ def _now_iso() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat()
 
 
+PROTOCOL = "v1.kernel.websocket.jupyter.org"  # the kernel websocket protocol the page speaks
+
+
+def encode_frame(channel: str, header: dict, parent: dict, metadata: dict, content: dict) -> bytes:
+    """One message in the v1 binary framing: a count, 64-bit little-endian offsets, then the
+    channel and the JSON parts."""
+    parts = [channel.encode()] + [json.dumps(x).encode() for x in (header, parent, metadata, content)]
+    offsets = [8 * (len(parts) + 2)]
+    for part in parts:
+        offsets.append(offsets[-1] + len(part))
+    return b"".join([len(offsets).to_bytes(8, "little"), *(o.to_bytes(8, "little") for o in offsets), *parts])
+
+
 def decode_frame(data) -> dict:
-    """A kernel websocket frame of the default (JSON) protocol: text, or binary with buffers
-    (a count, offsets, the JSON message, then the buffers; big-endian 32-bit)."""
+    """A v1 frame as {channel, msg_type, content} (buffers are not needed here)."""
     if isinstance(data, str):
-        return json.loads(data)
-    (n,) = struct.unpack_from("!I", data, 0)
-    offsets = struct.unpack_from(f"!{n}I", data, 4)
-    end = offsets[1] if n > 1 else len(data)
-    return json.loads(data[offsets[0]:end])
+        msg = json.loads(data)
+        return {"channel": msg.get("channel"), "msg_type": msg["header"]["msg_type"], "content": msg["content"]}
+    n = int.from_bytes(data[:8], "little")
+    offsets = [int.from_bytes(data[8 * (i + 1):8 * (i + 2)], "little") for i in range(n)]
+    parts = [data[offsets[i]:offsets[i + 1]] for i in range(n - 1)]
+    header = json.loads(parts[1])
+    return {"channel": parts[0].decode(), "msg_type": header["msg_type"], "content": json.loads(parts[4])}
 
 
 class Client:
@@ -224,11 +237,10 @@ class Client:
         self.recipe: str | None = None
         self._queue: asyncio.Queue = asyncio.Queue()
 
-    def _msg(self, msg_type: str, content: dict) -> str:
-        return json.dumps({
-            "header": {"msg_id": uuid.uuid4().hex, "username": "load", "session": self.session,
-                       "msg_type": msg_type, "version": "5.3", "date": _now_iso()},
-            "parent_header": {}, "metadata": {}, "content": content, "channel": "shell", "buffers": []})
+    def _msg(self, msg_type: str, content: dict, metadata: dict | None = None) -> bytes:
+        header = {"msg_id": uuid.uuid4().hex, "username": "load", "session": self.session,
+                  "msg_type": msg_type, "version": "5.3", "date": _now_iso()}
+        return encode_frame("shell", header, {}, metadata or {}, content)
 
     async def _next(self, match, timeout: float) -> dict:
         deadline = time.monotonic() + timeout
@@ -250,7 +262,7 @@ class Client:
                 return
             try:
                 msg = decode_frame(data)
-            except (ValueError, struct.error):
+            except (ValueError, KeyError, IndexError):
                 continue
             if msg.get("channel") == "iopub" and msg.get("msg_type") == "comm_msg":
                 await self._queue.put(msg)
@@ -279,12 +291,12 @@ class Client:
             url = (self.base.replace("http://", "ws://") + f"/api/kernels/{self.kernel_id}/channels"
                    f"?session_id={self.session}")
             ws = await websocket_connect(HTTPRequest(url, headers={"Cookie": cookie}, connect_timeout=self.timeout),
-                                         max_message_size=64 << 20)
+                                         max_message_size=64 << 20, subprotocols=[PROTOCOL])
             reader = asyncio.ensure_future(self._reader(ws))
             control = uuid.uuid4().hex
-            ws.write_message(self._msg("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control",
-                                                     "data": {}}))
-            ws.write_message(self._msg("comm_msg", {"comm_id": control, "data": {"method": "request_states"}}))
+            ws.write_message(binary=True, message=self._msg("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control",
+                                                     "data": {}}, {"version": "1.0.0"}))
+            ws.write_message(binary=True, message=self._msg("comm_msg", {"comm_id": control, "data": {"method": "request_states"}}))
             msg = await self._next(lambda m: m["content"].get("comm_id") == control
                                    and m["content"]["data"].get("method") == "update_states", self.timeout)
             panels = {mid: s["state"] for mid, s in msg["content"]["data"]["states"].items()
@@ -327,7 +339,7 @@ class Client:
             if isinstance(value, int) and not isinstance(value, bool):
                 params[name] = int(params[name])
             t = time.perf_counter()
-            ws.write_message(self._msg("comm_msg", {"comm_id": mid, "data": {
+            ws.write_message(binary=True, message=self._msg("comm_msg", {"comm_id": mid, "data": {
                 "method": "update", "state": {"params": params}, "buffer_paths": []}}))
             before = revision
             msg = await self._next(lambda m: m["content"].get("comm_id") == mid
