@@ -14,7 +14,8 @@ Everything is plain Voilà (the arguments are Voilà's own) plus three changes:
 * **Defaults that survive a crowd** (:data:`DEFAULT_ARGS`; a setting the caller passes
   replaces the default's): execution timeouts long enough for a CPU
   shared by dozens of kernels starting at once (nbclient's default of 4 s for a cell's
-  outputs drops the widgets of a page whose kernel was starved), and culling of kernels whose
+  outputs drops the widgets of a page whose kernel was starved), kernels on Unix sockets
+  (no TCP port races when many start together), and culling of kernels whose
   page is gone: a kernel with no page connected and idle for 60 s is shut down (checked every
   15 s); a kernel with its page open is never culled.
 * **Compressed responses** (tornado's ``compress_response``): a first visit downloads about
@@ -35,6 +36,9 @@ DEFAULT_ARGS: tuple[str, ...] = (
     # (Voilà: 60 s) for a kernel to start, rather than serve a page without its widgets.
     "--VoilaExecutor.iopub_timeout=60",
     "--VoilaExecutor.startup_timeout=300",
+    # Kernels talk to the server over Unix sockets in Voilà's private connection folder: with
+    # TCP, kernels starting together can race for the same port and fail to start.
+    "--KernelManager.transport=ipc",
     # A kernel whose page is gone (no websocket) and idle for 60 s is shut down; a page that
     # stays open keeps its kernel however long it idles.
     "--MappingKernelManager.cull_idle_timeout=60",
