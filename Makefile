@@ -12,10 +12,14 @@ setup:
 	VENV=$(VENV) bash scripts/setup.sh
 
 ## The main job: the Voilà dashboard of the five recipes, on 127.0.0.1 (no network needed).
+## taf_widgets.serve brings the defaults for a crowd (timeouts; a kernel ends when its tab closes, or
+## 60 s after its page is gone); DASHBOARD_ARGS adds Voilà options, e.g. for a class of 30:
+##   make dashboard DASHBOARD_ARGS="--preheat_kernel=True --pool_size=30"   (see the README)
+DASHBOARD_ARGS ?=
 dashboard: setup
 	@echo "Dashboard: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	$(PY) -m taf_widgets.serve examples/dashboard.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) \
-		--MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
+		$(DASHBOARD_ARGS)
 
 ## The whole test suite: Python, JS helpers, notebooks, the real-browser tests, and the
 ## widget tests again against the lowest dependency versions pyproject.toml allows.

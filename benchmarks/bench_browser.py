@@ -1,6 +1,7 @@
 """Slider latency in Voilà, ours against the baseline a user would write without us.
 
     python benchmarks/bench_browser.py [--steps 30] [--drags 3] [--loads 3] [--cpu-profile] [--plain-voila]
+    python benchmarks/bench_browser.py --lab [--steps 30] [--drags 5]
 
 Starts Voilà on 127.0.0.1 serving two notebooks from ``benchmarks/notebooks/``:
 ``ours_x2.ipynb`` (``RecipeWidget("X-2")``) and ``baseline_x2.ipynb``
@@ -43,6 +44,12 @@ plain Voilà keeps Nagle's algorithm on, and a burst of small messages can then
 stall ~40 ms on the browser's delayed ACK). ``--plain-voila`` measures with plain
 ``voila`` instead, to show what that costs both sides.
 Screenshots of both pages after their steps go to ``test-artifacts/``.
+
+``--lab`` measures the same two notebooks in JupyterLab instead, twice in one run: served by
+plain JupyterLab (Nagle's algorithm on, as installed), then by JupyterLab with the opt-in
+``taf_widgets.nodelay`` server extension enabled (TCP_NODELAY on its websockets). Each notebook
+is opened in a fresh page and run (Run All); single steps and fast drags are as above, first
+render is not timed (it depends on when the cells are run).
 """
 
 from __future__ import annotations
@@ -95,6 +102,53 @@ class BenchVoila:
     def close(self) -> None:
         self.c.stop(self.proc)  # by its PID: its process group, kernels included
         self.log.close()
+
+
+class BenchLab:
+    """JupyterLab on 127.0.0.1 as in the browser tests' LabServer, optionally with the opt-in
+    ``taf_widgets.nodelay`` server extension (TCP_NODELAY on the websockets)."""
+
+    lab = True
+
+    def __init__(self, c, folder: Path, nodelay: bool) -> None:
+        self.c = c
+        self.port = c.free_port()
+        self.home = Path(tempfile.mkdtemp(prefix="taf-bench-lab-"))
+        settings = self.home / "data" / "lab" / "settings"
+        settings.mkdir(parents=True)
+        (settings / "overrides.json").write_text(json.dumps({
+            "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+            "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}))
+        env = {**os.environ, "JUPYTER_CONFIG_DIR": str(self.home / "config"),
+               "JUPYTER_DATA_DIR": str(self.home / "data"), "JUPYTER_RUNTIME_DIR": str(self.home / "runtime"),
+               "PYTHONUNBUFFERED": "1"}
+        self.log = open(c.ARTIFACTS / f"jupyterlab-bench-{self.port}.log", "w")
+        cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
+               "--allow-root", "--IdentityProvider.token=", "--ServerApp.password=",
+               "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={folder}",
+               "--LabApp.expose_app_in_browser=True"]
+        if nodelay:
+            cmd.append('--ServerApp.jpserver_extensions={"taf_widgets.nodelay": True}')
+        self.proc = subprocess.Popen(cmd, cwd=folder, stdout=self.log, stderr=subprocess.STDOUT, env=env,
+                                     start_new_session=True)
+        c.wait_http(f"http://127.0.0.1:{self.port}/api", timeout=120, proc=self.proc)
+
+    def url(self, notebook: str) -> str:
+        return f"http://127.0.0.1:{self.port}/lab/tree/{notebook}?reset"
+
+    def shutdown_kernels(self) -> None:
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/sessions", timeout=10) as r:
+            sessions = json.load(r)
+        for sess in sessions:
+            req = urllib.request.Request(f"http://127.0.0.1:{self.port}/api/sessions/{sess['id']}", method="DELETE")
+            urllib.request.urlopen(req, timeout=30).close()
+
+    def close(self) -> None:
+        self.c.stop(self.proc)
+        self.log.close()
+        shutil.rmtree(self.home, ignore_errors=True)
 
 
 # Installed before any page script: a WebSocket tap, input timestamps, first-render detection,
@@ -247,6 +301,11 @@ class Bench:
         ctx.add_init_script(INIT_JS)
         page = ctx.new_page()
         page.goto(self.server.url(MODES[mode]["notebook"]))
+        if getattr(self.server, "lab", False):
+            page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook .jp-Cell')",
+                                   timeout=90_000)
+            page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
+            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         try:
             page.wait_for_selector(MODES[mode]["ready"], timeout=90_000)
         except Exception:
@@ -257,7 +316,7 @@ class Bench:
         if MODES[mode].get("chart", True):
             page.wait_for_function("() => window.__taf.first.table !== undefined && window.__taf.first.chart !== undefined",
                                    timeout=90_000)
-        page.wait_for_timeout(500)  # let the kernel and the page go idle
+        page.wait_for_timeout(1500 if getattr(self.server, "lab", False) else 500)  # let the kernel and page go idle
         first = page.evaluate("window.__taf.first")
         return ctx, page, first
 
@@ -482,13 +541,14 @@ def ratio(base: float, ours: float) -> str:
     return f"{base / ours:.1f}×"
 
 
-def report(args, results: dict, browser_version: str, profiles: dict, machine_lines: list[str]) -> bool:
+def report(args, results: dict, browser_version: str, profiles: dict, machine_lines: list[str],
+           where: str = "Voilà") -> bool:
     o, b = results["ours"], results["baseline"]
     lines = [line.replace("Chromium ?", f"Chromium {browser_version}") for line in machine_lines]
     lines.append(f"load average at the end: {os.getloadavg()[0]:.2f} (2 CPUs: above ~1 means other work "
                  "competed with this run)")
     print("\n".join(lines))
-    print(f"Voilà on 127.0.0.1, one page at a time, viewport 1280×1500; {args.steps} single steps "
+    print(f"{where} on 127.0.0.1, one page at a time, viewport 1280×1500; {args.steps} single steps "
           f"(after 3 warm-up), {args.drags} fast drags of 50 moves, {args.loads} loads per notebook\n")
 
     def col(rows, key):
@@ -532,7 +592,7 @@ def report(args, results: dict, browser_version: str, profiles: dict, machine_li
                  f"{sum(d['final_ok'] for d in o['drags'])}/{len(o['drags'])}",
                  f"{sum(d['final_ok'] for d in b['drags'])}/{len(b['drags'])}", ""))
     w0 = max(len(r[0]) for r in rows)
-    print(f"{'X-2 in Voilà':<{w0}}  {'ours':>9}  {'baseline':>9}  {'baseline/ours':>13}")
+    print(f"{'X-2 in ' + where:<{w0}}  {'ours':>9}  {'baseline':>9}  {'baseline/ours':>13}")
     for label, ov, bv, rv in rows:
         print(f"{label:<{w0}}  {ov:>9}  {bv:>9}  {rv:>13}")
 
@@ -558,6 +618,16 @@ def report(args, results: dict, browser_version: str, profiles: dict, machine_li
     speed = med(col(b["steps"], "chart")) / chart_med if chart_med == chart_med else float("nan")
     drag_final = max(med(col(o["drags"], "final_chart")), med(col(o["drags"], "final_table")))
     ooo = sum(d["out_of_order"] for d in o["drags"])
+    if where != "Voilà":  # JupyterLab's targets
+        checks = [
+            ("JupyterLab: chart after one step ≤ 40 ms median", chart_med <= 40, f"{chart_med:.1f} ms"),
+            ("JupyterLab: chart ≥ 4× the baseline's speed (same run)", speed >= 4, f"{speed:.1f}×"),
+            ("fast drag: no result rendered out of order", ooo == 0, f"{ooo} out of order"),
+        ]
+        print(f"\ntargets (ours, {where})")
+        for label, ok, value in checks:
+            print(f"  {'met   ' if ok else 'MISSED'}  {label}: {value}")
+        return all(ok for _, ok, _ in checks)
     checks = [
         ("single step: chain table median ≤ 12 ms", table_med <= 12, f"{table_med:.1f} ms"),
         ("single step: chart median ≤ 20 ms", chart_med <= 20, f"{chart_med:.1f} ms"),
@@ -582,7 +652,11 @@ def main() -> None:
     parser.add_argument("--json", metavar="PATH", help="also write the raw measurements as JSON")
     parser.add_argument("--plain-voila", action="store_true",
                         help="serve with plain voila (Nagle on) instead of python -m taf_widgets.serve")
+    parser.add_argument("--lab", action="store_true",
+                        help="measure in JupyterLab, without and with the taf_widgets.nodelay server extension")
     args = parser.parse_args()
+    if args.lab:
+        return main_lab(args)
 
     from playwright.sync_api import sync_playwright
 
@@ -633,6 +707,71 @@ def main() -> None:
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
     report(args, results, version, profiles, machine_lines)
+
+
+def main_lab(args) -> None:
+    """Ours and the baseline in JupyterLab: plain, then with the opt-in nodelay extension."""
+    from playwright.sync_api import sync_playwright
+
+    c = _conftest()
+    if not (os.path.isfile(c.CHROMIUM) and os.access(c.CHROMIUM, os.X_OK)):
+        sys.exit(f"Chromium not found at {c.CHROMIUM}: apt-get install -y chromium (or set TAF_CHROMIUM)")
+    c.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="taf-bench-lab-nb-"))
+    for mode in ("ours", "baseline"):
+        shutil.copy(NOTEBOOKS / MODES[mode]["notebook"], folder / MODES[mode]["notebook"])
+    machine_lines = machine("?")
+    variants = [("JupyterLab (plain: Nagle on)", False),
+                ("JupyterLab + taf_widgets.nodelay (TCP_NODELAY)", True)]
+    all_results = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=c.CHROMIUM, headless=True, args=c.CHROMIUM_ARGS)
+            for where, nodelay in variants:
+                load = os.getloadavg()[0]
+                server = BenchLab(c, folder, nodelay)
+                results = {m: {"first_table": [], "first_chart": [], "steps": [], "drags": []}
+                           for m in ("ours", "baseline")}
+                try:
+                    bench = Bench(browser, server, args, c.ARTIFACTS)
+                    for mode in ("ours", "baseline"):
+                        ctx, _, _ = bench.open(mode)  # warm-up: kernel start, imports, caches
+                        ctx.close()
+                        server.shutdown_kernels()
+                    for mode in ("ours", "baseline"):
+                        ctx, page, _ = bench.open(mode)
+                        page.evaluate("(m) => window.__tafWatch(m)", mode)
+                        results[mode]["steps"] = bench.steps(page, mode)
+                        results[mode]["drags"] = bench.drags(page, mode)
+                        tag = "nodelay" if nodelay else "plain"
+                        page.screenshot(path=str(c.ARTIFACTS / f"bench-lab-{tag}-{mode}.png"), full_page=True)
+                        ctx.close()
+                        server.shutdown_kernels()
+                finally:
+                    server.close()
+                all_results[where] = (results, load)
+            version = browser.version
+            browser.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps({k: v[0] for k, v in all_results.items()}, indent=1))
+    for i, (where, (results, load)) in enumerate(all_results.items()):
+        if i:
+            print("\n" + "─" * 100)
+        lines = machine_lines if i == 0 else []
+        print(f"server: {where}; load average at its start {load:.2f}")
+        report(args, results, version, {}, lines, where=where)
+    (plain, _), (fast, _) = all_results.values()
+    print("\nwith / without taf_widgets.nodelay (ours, medians; p95 in brackets)")
+    for key, label in (("table", "step → chain table"), ("chart", "step → chart"), ("chart_done", "step → chart complete")):
+        a = [r[key] for r in plain["ours"]["steps"]]
+        b = [r[key] for r in fast["ours"]["steps"]]
+        print(f"  {label}: {med(b):.1f} ({pct(b, .95):.1f}) ms with, {med(a):.1f} ({pct(a, .95):.1f}) ms without")
+    for key, label in (("final_chart", "fast drag → final chart"),):
+        a = [r[key] for r in plain["ours"]["drags"]]
+        b = [r[key] for r in fast["ours"]["drags"]]
+        print(f"  {label}: {med(b):.1f} ms with, {med(a):.1f} ms without")
 
 
 if __name__ == "__main__":

@@ -135,6 +135,10 @@ function numberControl(param, ctx) {
         "data-param-slider": param.name,
         "aria-label": `${param.label} (slider${range.log ? ", logarithmic" : ""})`,
         "aria-describedby": describedBy,
+        // JupyterLab binds ArrowLeft/ArrowRight to notebook commands for any focused element in
+        // command mode, which would swallow the slider's own arrow keys; Lab's shortcut lookup
+        // stops at this attribute.
+        "data-lm-suppress-shortcuts": "true",
       })
     : null;
 

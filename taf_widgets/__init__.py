@@ -16,6 +16,7 @@ _WIDGETS = {
     "CompareWidget": "taf_widgets.compare",
     "ModelCard": "taf_widgets.card",
     "EvidenceWidget": "taf_widgets.evidence",
+    "Dashboard": "taf_widgets.dashboard",
 }
 
 __all__ = ["__version__", *_WIDGETS]

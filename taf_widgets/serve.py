@@ -1,11 +1,26 @@
-"""Serve notebooks with Voilà, with TCP_NODELAY on the websockets.
+"""Serve notebooks with Voilà, set up for a room full of users on one server.
 
     python -m taf_widgets.serve examples/dashboard.ipynb --no-browser --Voila.ip=127.0.0.1 ...
 
-Why: tornado leaves Nagle's algorithm on for websockets. One widget update is a burst of
-small frames (the panel's state, then each chart mark's), and with the browser's delayed
-ACK the later frames of a burst can wait about 40 ms on loopback. Turning Nagle off sends
-each frame at once. Everything else is plain Voilà: the arguments are Voilà's own.
+Everything is plain Voilà (the arguments are Voilà's own) plus three changes:
+
+* **TCP_NODELAY on the websockets.** tornado leaves Nagle's algorithm on. One widget update
+  is a burst of small frames (the panel's state, then each chart mark's), and with the
+  browser's delayed ACK the later frames of a burst can wait about 40 ms on loopback.
+* **A kernel ends when its page closes.** On ``beforeunload`` Voilà's page posts a shutdown
+  request carrying the ``_xsrf`` cookie's value, but Voilà's page never sets that cookie, so
+  the request is refused (403, voila-dashboards/voila#1458) and the kernel lives on. Here the
+  page's response sets the cookie; the XSRF check stays on for every request.
+* **Defaults that survive a crowd** (:data:`DEFAULT_ARGS`; a setting the caller passes
+  replaces the default's): execution timeouts long enough for a CPU
+  shared by dozens of kernels starting at once (nbclient's default of 4 s for a cell's
+  outputs drops the widgets of a page whose kernel was starved), kernels on Unix sockets
+  (no TCP port races when many start together), and culling of kernels whose
+  page is gone: a kernel with no page connected and idle for 60 s is shut down (checked every
+  15 s); a kernel with its page open is never culled.
+* **Compressed responses** (tornado's ``compress_response``): a first visit downloads about
+  6 MB of Voilà's scripts and styles, about 1.5 MB gzipped; on a classroom's shared Wi-Fi
+  that is most of the wait.
 """
 
 from __future__ import annotations
@@ -13,7 +28,23 @@ from __future__ import annotations
 import sys
 from typing import Sequence
 
-__all__ = ["install_nodelay", "main"]
+__all__ = ["DEFAULT_ARGS", "install_compression", "install_nodelay", "install_xsrf_cookie", "main", "with_defaults"]
+
+#: Voilà/Jupyter server settings applied before the caller's own arguments.
+DEFAULT_ARGS: tuple[str, ...] = (
+    # Wait up to 60 s (nbclient: 4 s) for a cell's outputs after it ran, and up to 5 min
+    # (Voilà: 60 s) for a kernel to start, rather than serve a page without its widgets.
+    "--VoilaExecutor.iopub_timeout=60",
+    "--VoilaExecutor.startup_timeout=300",
+    # Kernels talk to the server over Unix sockets in Voilà's private connection folder: with
+    # TCP, kernels starting together can race for the same port and fail to start.
+    "--KernelManager.transport=ipc",
+    # A kernel whose page is gone (no websocket) and idle for 60 s is shut down; a page that
+    # stays open keeps its kernel however long it idles.
+    "--MappingKernelManager.cull_idle_timeout=60",
+    "--MappingKernelManager.cull_interval=15",
+    "--MappingKernelManager.cull_connected=False",
+)
 
 
 def install_nodelay() -> None:
@@ -37,12 +68,65 @@ def install_nodelay() -> None:
     websocket.WebSocketHandler.write_message = write_message
 
 
+def install_xsrf_cookie() -> None:
+    """Make Voilà's notebook page set the ``_xsrf`` cookie (idempotent).
+
+    The page's unload handler sends the cookie's value as the ``_xsrf`` field of its
+    shutdown request; with the cookie set, that request passes the server's ordinary XSRF
+    check and the kernel is shut down when the tab closes. Reading ``xsrf_token`` is how
+    tornado sets the cookie; nothing else about the check changes.
+    """
+    from voila.handler import VoilaHandler
+
+    prepare = VoilaHandler.prepare
+    if getattr(prepare, "_taf_xsrf", False):
+        return
+
+    async def prepare_with_cookie(self, *args, **kwargs):
+        result = prepare(self, *args, **kwargs)
+        if result is not None and hasattr(result, "__await__"):
+            result = await result
+        if not self._finished:
+            self.xsrf_token  # noqa: B018 - the property sets the cookie
+        return result
+
+    prepare_with_cookie._taf_xsrf = True
+    VoilaHandler.prepare = prepare_with_cookie
+
+
+def with_defaults(argv: Sequence[str]) -> list[str]:
+    """``argv`` after the :data:`DEFAULT_ARGS` it does not set itself (``--Name=value`` or
+    ``--Name value``): traitlets refuses a setting given twice."""
+    given = {a[2:].split("=", 1)[0] for a in argv if a.startswith("--")}
+    return [a for a in DEFAULT_ARGS if a[2:].split("=", 1)[0] not in given] + list(argv)
+
+
+def install_compression() -> None:
+    """Make Voilà's tornado application gzip its responses (idempotent). The setting must be
+    there when the application is built (Voilà's ``tornado_settings`` come too late)."""
+    from voila.app import Voila
+
+    init_settings = Voila.init_settings
+    if getattr(init_settings, "_taf_gzip", False):
+        return
+
+    def init_settings_gzip(self, *args, **kwargs):
+        settings = init_settings(self, *args, **kwargs)
+        settings.setdefault("compress_response", True)
+        return settings
+
+    init_settings_gzip._taf_gzip = True
+    Voila.init_settings = init_settings_gzip
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run Voilà with ``argv`` (default: this process's arguments) and TCP_NODELAY on."""
+    """Run Voilà with ``argv`` (default: this process's arguments) and :data:`DEFAULT_ARGS`."""
     install_nodelay()
+    install_xsrf_cookie()
+    install_compression()
     from voila.app import main as voila_main
 
-    sys.argv = ["voila", *(sys.argv[1:] if argv is None else argv)]
+    sys.argv = ["voila", *with_defaults(sys.argv[1:] if argv is None else argv)]
     voila_main()
 
 

@@ -37,8 +37,6 @@ HARMLESS = [
         r"Failed to load resource: net::ERR_(NAME_NOT_RESOLVED|INTERNET_DISCONNECTED|CONNECTION_REFUSED)",
         r"favicon",
         r"Download the React DevTools",
-        # bqplot lays out figures of hidden dashboard tabs at zero size once; they redraw when shown.
-        r"attribute (width|height): A negative value is not valid",
     )
 ]
 
