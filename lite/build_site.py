@@ -39,6 +39,8 @@ DIST = CACHE / "pyodide" / "pyodide"
 
 #: What the notebooks import, on top of what the kernel itself loads.
 SPECS = ["anywidget", "ipywidgets", "traitlets", "bqplot"]
+#: Packages whose front-end extension `jupyter lite build` copies from this environment.
+FRONT_ENDS = ["anywidget", "ipywidgets", "jupyterlab-widgets", "bqplot", "bqscales"]
 #: What the kernel loads at start (besides its own wheels).
 KERNEL_NEEDS = ["ipython", "jedi", "micropip", "comm"]
 #: Provided by the kernel's own wheels, never solved from PyPI (widgetsnbextension is a stub there:
@@ -199,6 +201,18 @@ def compare_or_record(lock: dict, solved: dict, ours_name: str, update: bool) ->
                  "run `make lite-lock` after a deliberate change")
 
 
+def check_front_ends(lock: dict) -> None:
+    """The widget front ends come from this environment, the Python side from the lock: they must
+    be the same versions, or the widgets' protocol may not match."""
+    from importlib.metadata import version
+
+    for name in FRONT_ENDS:
+        here, served = version(name), lock["packages"][name]["version"]
+        if here != served:
+            sys.exit(f"lite: {name} {here} here (its front end) but {served} in lite/lock.json (kernel side); "
+                     "pin the same version in lite/requirements-build.txt")
+
+
 def jupyter_lite_build() -> None:
     if OUTPUT.exists():
         shutil.rmtree(OUTPUT)
@@ -223,6 +237,7 @@ def main(argv: list[str] | None = None) -> None:
     ours = build_our_wheel()
     solved = solve(lock, official, base, ours, args.update_lock)
     compare_or_record(lock, solved, "taf-widgets", args.update_lock)
+    check_front_ends(lock)
     jupyter_lite_build()
     total = sum(p.stat().st_size for p in OUTPUT.rglob("*") if p.is_file())
     log(f"site in {OUTPUT.relative_to(ROOT)}: {total / 1e6:.1f} MB in {sum(1 for _ in OUTPUT.rglob('*'))} files")
