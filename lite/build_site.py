@@ -239,8 +239,9 @@ def main(argv: list[str] | None = None) -> None:
     compare_or_record(lock, solved, "taf-widgets", args.update_lock)
     check_front_ends(lock)
     jupyter_lite_build()
-    total = sum(p.stat().st_size for p in OUTPUT.rglob("*") if p.is_file())
-    log(f"site in {OUTPUT.relative_to(ROOT)}: {total / 1e6:.1f} MB in {sum(1 for _ in OUTPUT.rglob('*'))} files")
+    files = [p for p in OUTPUT.rglob("*") if p.is_file()]
+    total = sum(p.stat().st_size for p in files)
+    log(f"site in {OUTPUT.relative_to(ROOT)}: {total / 1e6:.1f} MB in {len(files)} files")
 
 
 if __name__ == "__main__":
