@@ -168,6 +168,8 @@ def test_quickstart_runs_offline_in_jupyterlite(quiet_browser, site, artifacts):
         page.screenshot(path=str(artifacts / "lite-quickstart.png"))
         unit.screenshot(path=str(artifacts / "lite-quickstart-widget.png"))
     finally:
+        if left or proxy.seen:  # shown with a failure: often the reason the page got stuck
+            print("requests that tried to leave 127.0.0.1:", left[:10], proxy.seen[:10])
         ctx.close()
         proxy.shutdown()
         proxy.server_close()
