@@ -6,7 +6,9 @@ PYTEST_ARGS ?=
 # The reference module for `make test-spec` (beside the checkout by default).
 SPEC ?= $(abspath ../shared/spec/taf_browser_seed.py)
 
-.PHONY: setup dashboard test test-spec test-wheel test-fast test-min-deps bench build clean
+LITE_VENV ?= .venv-lite
+
+.PHONY: setup dashboard test test-spec test-wheel test-fast test-min-deps bench build clean lite lite-lock lite-venv
 
 setup:
 	VENV=$(VENV) bash scripts/setup.sh
@@ -23,7 +25,7 @@ dashboard: setup
 
 ## The whole test suite: Python, JS helpers, notebooks, the real-browser tests, and the
 ## widget tests again against the lowest dependency versions pyproject.toml allows.
-test: setup
+test: setup lite
 	PYTHON=$(PY) npm test
 	$(PY) -m pytest $(PYTEST_ARGS)
 	bash scripts/test-min-deps.sh
@@ -51,8 +53,21 @@ bench: setup
 	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) benchmarks/run_all.py
 
+## The notebooks as a JupyterLite site in build/lite/: runs in the browser (Pyodide), offline.
+## Serve it with any static server, e.g. `python3 -m http.server -d build/lite 8000`.
+lite: setup lite-venv
+	$(LITE_VENV)/bin/python lite/build_site.py
+
+## Solve the site's packages again and rewrite lite/lock.json (after a deliberate change).
+lite-lock: setup lite-venv
+	$(LITE_VENV)/bin/python lite/build_site.py --update-lock
+
+lite-venv:
+	test -x $(LITE_VENV)/bin/python || python3 -m venv $(LITE_VENV)
+	$(LITE_VENV)/bin/python -m pip install --quiet -r lite/requirements-build.txt
+
 build:
 	$(PY) -m build
 
 clean:
-	rm -rf $(VENV) .venv-min node_modules taf_widgets/static dist build test-artifacts
+	rm -rf $(VENV) .venv-min $(LITE_VENV) node_modules taf_widgets/static dist build test-artifacts
