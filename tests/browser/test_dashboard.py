@@ -16,6 +16,7 @@ CASES = {
     "X-5": ("N_params", "4e11"),
     "X-1": ("monthly_tokens_M", "100000"),
     "X-3": ("USD_budget", "10"),
+    "FIT": ("T_eval", "131072"),  # Llama-3-8B on an RTX 4090: FITS at 8,192 tokens, KV-BOUND at 131,072
 }
 OTHER_PRESET = "Qwen/Qwen2.5-7B"
 
@@ -92,6 +93,8 @@ def test_dashboard_recipe_answers_field_slider_preset_and_bad_input(dashboard, a
     field.press("Enter")
     after = wait_update(page, root, unit, before)
     assert after.label != before.label and after.verdict.startswith(after.label)
+    if rid == "FIT":
+        assert (before.label, after.label) == ("FITS", "KV-BOUND")
     assert after.inputs[field_name] == pytest.approx(float(new_value))
 
     # 2. The slider, from the keyboard.

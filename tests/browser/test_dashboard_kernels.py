@@ -50,7 +50,7 @@ def test_closing_a_dashboard_tab_ends_its_kernel(voila, page, artifacts):
     assert kernel_processes(voila, kernel_id) == 1
 
     # Lazy tabs: only the open tab's recipe exists in the page; another one appears when opened.
-    assert page.locator(".lm-TabBar-tab").count() == 5
+    assert page.locator(".lm-TabBar-tab").count() == 6
     assert page.locator(".taf-recipe").count() == 1
     page.locator(".lm-TabBar-tab", has_text="X-19 ·").click()
     page.locator('.taf-recipe[data-recipe="X-19"][data-revision] [data-role=chain] tbody tr').first.wait_for(
