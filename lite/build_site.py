@@ -179,8 +179,8 @@ def solve(lock: dict, official: dict, base: Path, ours: Path, update: bool) -> d
 
 
 def compare_or_record(lock: dict, solved: dict, ours_name: str, update: bool) -> None:
-    compiled = {p["name"] for p in solved["packages"].values() if p["file_name"].endswith((".zip",))
-                or "wasm32" in p["file_name"]}
+    compiled = {p["name"] for p in solved["packages"].values()
+                if p["file_name"].endswith(".zip") or "wasm32" in p["file_name"]}
     kernel = {p["name"] for p in solved["packages"].values() if p["file_name"].startswith(tuple(KERNEL_WHEELS))}
     got = {}
     for name, pkg in sorted(solved["packages"].items()):
@@ -195,8 +195,7 @@ def compare_or_record(lock: dict, solved: dict, ours_name: str, update: bool) ->
         log(f"wrote {LOCK.relative_to(ROOT)} ({len(got)} packages)")
         return
     if got != lock["packages"]:
-        diff = sorted(set(got.items()).symmetric_difference(lock["packages"].items())
-                      if False else {k for k in {*got, *lock["packages"]} if got.get(k) != lock["packages"].get(k)})
+        diff = sorted(k for k in {*got, *lock["packages"]} if got.get(k) != lock["packages"].get(k))
         sys.exit(f"lite: the solved packages differ from lite/lock.json for {diff}; "
                  "run `make lite-lock` after a deliberate change")
 

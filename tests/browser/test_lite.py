@@ -3,8 +3,8 @@ served by a plain static file server on 127.0.0.1, with every other address refu
 
 Two nets catch a request that tries to leave 127.0.0.1: a page-level route (the page's own requests)
 and a browser-wide proxy on 127.0.0.1 that answers 403 to everything and counts it (requests from
-web workers and the service worker too, where the Pyodide kernel runs). Chromium never sends
-loopback requests through a proxy, so the static server is reached directly.
+web workers and the service worker too, where the Pyodide kernel runs). 127.0.0.1 alone is on the
+proxy's bypass list, so the static server is reached directly.
 """
 
 from __future__ import annotations
