@@ -3,7 +3,8 @@
     python3 benchmarks/run_all.py [--cpu-profile]
 
 Runs bench_core.py (µs per run_recipe), bench_sweep.py (sweep rows per second), bench_widget.py (kernel-side update),
-bench_size_import.py (bundle size, import time) and bench_browser.py (slider
+bench_size_import.py (bundle size, import time), serving_reality.py (predictions against public
+measurements of real servers) and bench_browser.py (slider
 latency in Voilà against the interact + matplotlib baseline), then repeats every
 target line. Each script also runs on its own; see its docstring for what it times.
 """
@@ -24,6 +25,7 @@ SCRIPTS = [
     ("core: sweeps", ["bench_sweep.py"]),
     ("kernel side: one widget update", ["bench_widget.py"]),
     ("bundle size and import time", ["bench_size_import.py"]),
+    ("how close to real servers: predicted vs measured", ["serving_reality.py"]),
     ("browser: slider latency in Voilà, ours vs interact + matplotlib", ["bench_browser.py"]),
 ]
 

@@ -256,7 +256,7 @@ def _fit(result: RecipeResult) -> list[ChartSpec]:
                                      colors=[BLUE, PURPLE, ORANGE, GREY],
                                      labels=["weights", "KV cache", "engine overhead", "usable memory"]),
                               Series("hline", [], [usable], RED, f"usable = {usable:,.1f} GB", "dashed")],
-                       y_range=(0.0, max(total, usable) * 1.15), ordinal=True, legend="above")
+                       y_range=(0.0, max(total, usable) * 1.6), ordinal=True, legend="above")
     T = result.inputs["T_eval"]
     ladder = result.step(7)["breakdown"]
     names = [k.split(" ")[0] for k in ladder]
@@ -267,7 +267,7 @@ def _fit(result: RecipeResult) -> list[ChartSpec]:
                                 colors=[GREEN if n >= T else RED for n in longest], legend=False,
                                 value_unit="tokens"),
                          Series("hline", [], [T], BLUE, f"your context = {T:,}", "dashed")],
-                        y_range=(0.0, max(max(longest), T) * 1.15), ordinal=True, legend="above")
+                        y_range=(0.0, max(max(longest), T) * 1.35), ordinal=True, legend="above")
     return [memory, context]
 
 

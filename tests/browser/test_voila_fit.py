@@ -23,6 +23,8 @@ def test_fit_in_voila_flips_from_fits_to_kv_bound_when_the_context_grows(voila, 
     bars_before = page.evaluate("() => [...document.querySelectorAll('.bqplot rect')]"
                                 ".map(r => r.getAttribute('height')).join(',')")
     page.screenshot(path=str(artifacts / "voila-fit-before.png"), full_page=True)
+    page.locator(".bqplot").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "voila-fit-before-charts.png"))
 
     # 8,192 → 131,072 tokens: 17 GB of BF16 KV cache no longer fits beside the weights on 24 GB.
     assert type_and_wait(page, root, "T_eval", "131072") > revision
