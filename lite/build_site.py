@@ -22,6 +22,7 @@ import argparse
 import base64
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -163,6 +164,9 @@ def solve(lock: dict, official: dict, base: Path, ours: Path, update: bool) -> d
     # A spec's own pin wins over a constraint of the same name, so the pins go into both.
     specs = [f"{n}=={pins[n]}" if n in pins else n for n in [*SPECS, *KERNEL_NEEDS]]
     solved = DIST / "pyodide-lock.json"
+    # uv solves for Pyodide's Python by markers alone: never let it fetch an interpreter build
+    # (the build reaches package registries only).
+    os.environ["UV_PYTHON_DOWNLOADS"] = "never"
     UvPipCompile(input_path=base, output_path=solved, wheel_dir=DIST, wheels=[ours], specs=specs,
                  constraints=[f"{n}=={v}" for n, v in pins.items()], excludes=KERNEL_SHIMS,
                  work_dir=CACHE / "uv-work").update()
