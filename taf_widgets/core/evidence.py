@@ -111,7 +111,7 @@ def evidence_specs(model_id: str | None = None, corpus: str = "mongo") -> list[C
             empty = "no measurement of this model in the panel" if model_id else "choose a measured model"
     decay = ChartSpec("decay", title, "distance (tokens)", "mean attention weight", series,
                       x_log=True, y_log=True, x_range=(5, 4000), x_format="~s", y_format="~g",
-                      legend="top-right", empty_text=empty)
+                      legend="bottom-left", empty_text=empty)
     return [scatter, decay]
 
 
