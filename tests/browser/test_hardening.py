@@ -509,8 +509,8 @@ def test_reloading_the_voila_dashboard_gives_a_fresh_working_dashboard(voila, pa
     page.reload()
     root = wait_widget(page)
     mark = outputs.mark()
-    # A new kernel: the notebook's values and the first revision again, five tabs, one panel shown.
-    assert page.locator(".lm-TabBar-tab").count() == 5
+    # A new kernel: the notebook's values and the first revision again, six tabs, one panel shown.
+    assert page.locator(".lm-TabBar-tab").count() == 6
     assert root.get_attribute("data-recipe") == "X-2"
     assert int(root.get_attribute("data-revision")) == 1
     assert json.loads(root.get_attribute("data-result-inputs"))["T_eval"] == 32000

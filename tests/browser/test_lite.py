@@ -167,6 +167,9 @@ def test_quickstart_runs_offline_in_jupyterlite(quiet_browser, site, artifacts):
         unit.scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts / "lite-quickstart.png"))
         unit.screenshot(path=str(artifacts / "lite-quickstart-widget.png"))
+    except BaseException:
+        page.screenshot(path=str(artifacts / "lite-quickstart-FAILED.png"), full_page=True)
+        raise
     finally:
         if left or proxy.seen:  # shown with a failure: often the reason the page got stuck
             print("requests that tried to leave 127.0.0.1:", left[:10], proxy.seen[:10])
