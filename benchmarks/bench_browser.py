@@ -549,7 +549,8 @@ def report(args, results: dict, browser_version: str, profiles: dict, machine_li
                  "competed with this run)")
     print("\n".join(lines))
     print(f"{where} on 127.0.0.1, one page at a time, viewport 1280×1500; {args.steps} single steps "
-          f"(after 3 warm-up), {args.drags} fast drags of 50 moves, {args.loads} loads per notebook\n")
+          f"(after 3 warm-up), {args.drags} fast drags of 50 moves, "
+          + (f"{args.loads} loads per notebook\n" if where == "Voilà" else "one opened and run page per notebook\n"))
 
     def col(rows, key):
         return [r[key] for r in rows if key in r and r[key] == r[key]]

@@ -364,6 +364,7 @@ def capacity(args, notebook: Path, artifacts: Path) -> list[dict]:
     for n in args.users:
         load = os.getloadavg()
         server = DashboardServer(notebook, args.serve_arg, artifacts)
+        want = 0
         try:
             if any("preheat_kernel=True" in a for a in args.serve_arg):
                 # a preheated pool fills after start; let it (the time is reported)
@@ -383,11 +384,11 @@ def capacity(args, notebook: Path, artifacts: Path) -> list[dict]:
             alive_at_leave = len(server.kernels())
             zero_at = None
             while time.monotonic() - left < args.linger:
-                k = len(server.kernels())
+                k = max(0, len(server.kernels()) - want)
                 if k == 0 and zero_at is None:
                     zero_at = time.monotonic() - left
                 time.sleep(1)
-            alive = len(server.kernels())
+            alive = max(0, len(server.kernels()) - want)  # a preheated pool refills itself: not users' kernels
             watch.stop()
         finally:
             server.close()
@@ -406,7 +407,7 @@ def capacity(args, notebook: Path, artifacts: Path) -> list[dict]:
             change_p50=med(changes), change_p95=pct(changes, .95), changes=len(changes),
             kernel_cpu=kernels_cpu / users_with_kernel, kernel_uss=med(list(watch.uss.values())) / 1e6,
             kernels_seen=len(watch.cpu), server_cpu=server_cpu, alive_at_leave=alive_at_leave, alive=alive,
-            zero_at=zero_at, panels=med([getattr(c, "panels", 0) for c in ok]) if ok else 0,
+            zero_at=zero_at, pool=want, panels=med([getattr(c, "panels", 0) for c in ok]) if ok else 0,
             log=str(server.log_path)))
         r = rows[-1]
         print(f"  N={n}: {r['ok']}/{n} got a result in {ran:.0f} s; first result p95 {r['first_p95']:.2f} s; "
@@ -435,7 +436,7 @@ def print_capacity(args, rows: list[dict]) -> None:
         print(" | ".join([
             str(r["n"]), f"{r['load'][0]:.2f}", f"{r['ok']}/{r['n']}", fmt(r["first_p50"], 2), fmt(r["first_p95"], 2),
             fmt(r["first_max"], 2), fmt(r["change_p50"]), fmt(r["change_p95"]), fmt(r["kernel_cpu"], 2),
-            fmt(r["kernel_uss"], 0), str(r["alive"]), "—" if r["zero_at"] is None else f"{r['zero_at']:.0f} s"]))
+            fmt(r["kernel_uss"], 0), str(r["alive"]) + (f" (+ pool of {r['pool']})" if r["pool"] else ""), "—" if r["zero_at"] is None else f"{r['zero_at']:.0f} s"]))
     for r in rows:
         extra = f"N={r['n']}: {r['changes']} changes timed; recipe panels in the handshake: {r['panels']:.0f}; " \
                 f"server process CPU {r['server_cpu']:.1f} s; kernels at leave {r['alive_at_leave']}; " \

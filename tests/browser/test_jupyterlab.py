@@ -69,6 +69,13 @@ def test_quickstart_runs_in_jupyterlab_and_its_widget_answers(jupyterlab, page, 
     assert json.loads(root.get_attribute("data-result-inputs"))["T_eval"] == 32000
     type_and_wait(page, root, "T_eval", "4096")
     assert json.loads(root.get_attribute("data-result-inputs"))["T_eval"] == 4096
+    # The slider's arrow keys reach the slider (Lab binds ArrowRight to a notebook command).
+    revision = int(root.get_attribute("data-revision"))
+    root.locator("[data-param-slider=T_eval]").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("([el, r]) => Number(el.dataset.revision) > r", arg=[root.element_handle(), revision],
+                           timeout=15_000)
+    assert json.loads(root.get_attribute("data-result-inputs"))["T_eval"] > 4096
     unit = page.locator(".taf-recipe-widget").first
     unit.scroll_into_view_if_needed()
     unit.screenshot(path=str(artifacts / f"lab-quickstart-{'dark' if 'Dark' in theme else 'light'}.png"))
