@@ -138,8 +138,8 @@ def test_quickstart_runs_offline_in_jupyterlite(quiet_browser, site, artifacts):
 
         # The first verdict: the kernel (Pyodide, in this tab) loaded the package and the widget drew.
         page.wait_for_function(
-            "() => { const v = document.querySelector('.taf-recipe[data-revision] [data-role=verdict]');"
-            " return v && /\\b(YES|NO|DEGRADED)\\b/.test(v.textContent); }", timeout=240_000, polling=100)
+            "() => { const v = document.querySelector('.taf-recipe[data-revision] [data-role=verdict] .taf-badge');"
+            " return v && /^\\s*(YES|NO|DEGRADED)\\b/.test(v.textContent); }", timeout=240_000, polling=100)
         first_verdict_s = time.monotonic() - t0
         first_load_bytes, first_load_gzip = site.bytes_sent(), site.gzip_bytes_sent()
         page.wait_for_function("() => !Array.from(document.querySelectorAll('.jp-InputArea-prompt'))"
