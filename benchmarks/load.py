@@ -372,8 +372,16 @@ def capacity(args, notebook: Path, artifacts: Path) -> list[dict]:
                 want = max(1, next((int(a.split("=")[1]) for a in args.serve_arg if "pool_size=" in a), 1))
                 while len(server.kernels()) < want and time.monotonic() - t < 600:
                     time.sleep(1)
-                time.sleep(5)
-                print(f"  (pool of {len(server.kernels())} kernels ready after {time.monotonic() - t:.0f} s)")
+                # then until the pool has run the notebook: its kernels' CPU stops growing
+                last = -1.0
+                while time.monotonic() - t < 600:
+                    total = sum(sum(_cpu(p.pid)) for p in server.kernels())
+                    if total - last < 0.05:
+                        break
+                    last = total
+                    time.sleep(3)
+                print(f"  (pool of {len(server.kernels())} kernels ready after {time.monotonic() - t:.0f} s, "
+                      f"{total:.1f} s of kernel CPU)")
             watch = KernelWatch(server)
             server_cpu0 = sum(_cpu(server.proc.pid))
             t0 = time.monotonic()
@@ -381,14 +389,15 @@ def capacity(args, notebook: Path, artifacts: Path) -> list[dict]:
             ran = time.monotonic() - t0
             server_cpu = sum(_cpu(server.proc.pid)) - server_cpu0
             left = time.monotonic()
-            alive_at_leave = len(server.kernels())
+            alive_at_leave = users_kernels(server, {c.kernel_id for c in clients if c.kernel_id})
             zero_at = None
+            ids = {c.kernel_id for c in clients if c.kernel_id}
             while time.monotonic() - left < args.linger:
-                k = max(0, len(server.kernels()) - want)
+                k = users_kernels(server, ids)
                 if k == 0 and zero_at is None:
                     zero_at = time.monotonic() - left
                 time.sleep(1)
-            alive = max(0, len(server.kernels()) - want)  # a preheated pool refills itself: not users' kernels
+            alive = users_kernels(server, ids)  # the users' kernels only (a preheated pool refills itself)
             watch.stop()
         finally:
             server.close()
@@ -415,6 +424,18 @@ def capacity(args, notebook: Path, artifacts: Path) -> list[dict]:
     return rows
 
 
+def users_kernels(server: DashboardServer, ids: set) -> int:
+    """How many of the server's kernel processes run one of the kernels ``ids``."""
+    count = 0
+    for p in server.kernels():
+        try:
+            cmd = " ".join(p.cmdline())
+        except Exception:
+            continue
+        count += any(i in cmd for i in ids)
+    return count
+
+
 def _cpu(pid: int) -> tuple[float, float]:
     import psutil
 
@@ -436,7 +457,7 @@ def print_capacity(args, rows: list[dict]) -> None:
         print(" | ".join([
             str(r["n"]), f"{r['load'][0]:.2f}", f"{r['ok']}/{r['n']}", fmt(r["first_p50"], 2), fmt(r["first_p95"], 2),
             fmt(r["first_max"], 2), fmt(r["change_p50"]), fmt(r["change_p95"]), fmt(r["kernel_cpu"], 2),
-            fmt(r["kernel_uss"], 0), str(r["alive"]) + (f" (+ pool of {r['pool']})" if r["pool"] else ""), "—" if r["zero_at"] is None else f"{r['zero_at']:.0f} s"]))
+            fmt(r["kernel_uss"], 0), str(r["alive"]) + (f" (pool of {r['pool']} not counted)" if r["pool"] else ""), "—" if r["zero_at"] is None else f"{r['zero_at']:.0f} s"]))
     for r in rows:
         extra = f"N={r['n']}: {r['changes']} changes timed; recipe panels in the handshake: {r['panels']:.0f}; " \
                 f"server process CPU {r['server_cpu']:.1f} s; kernels at leave {r['alive_at_leave']}; " \

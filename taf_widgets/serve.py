@@ -2,7 +2,7 @@
 
     python -m taf_widgets.serve examples/dashboard.ipynb --no-browser --Voila.ip=127.0.0.1 ...
 
-Everything is plain Voilà (the arguments are Voilà's own) plus three changes:
+Everything is plain Voilà (the arguments are Voilà's own) plus these changes:
 
 * **TCP_NODELAY on the websockets.** tornado leaves Nagle's algorithm on. One widget update
   is a burst of small frames (the panel's state, then each chart mark's), and with the
@@ -19,7 +19,7 @@ Everything is plain Voilà (the arguments are Voilà's own) plus three changes:
   page is gone: a kernel with no page connected and idle for 60 s is shut down (checked every
   15 s); a kernel with its page open is never culled.
 * **Compressed responses** (tornado's ``compress_response``): a first visit downloads about
-  6 MB of Voilà's scripts and styles, about 1.5 MB gzipped; on a classroom's shared Wi-Fi
+  6 MB of Voilà's scripts and styles, about 1.9 MB gzipped; on a classroom's shared Wi-Fi
   that is most of the wait.
 """
 
