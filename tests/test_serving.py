@@ -241,6 +241,30 @@ def test_fit_longest_context_is_exactly_the_boundary():
     assert run_recipe("FIT", preset=LLAMA, gpu="RTX 4090", T_eval=longest + 1).verdict == "KV-BOUND"
 
 
+@pytest.mark.parametrize("T_eval", [40_000, 131_072])
+def test_fit_kv_bound_mitigations_each_make_the_request_fit(T_eval):
+    """Every way out a KV-BOUND answer offers is enough on its own: following it gives FITS or TIGHT."""
+    base = dict(preset=LLAMA, gpu="RTX 4090", T_eval=T_eval)
+    r = run_recipe("FIT", **base)
+    assert r.verdict == "KV-BOUND"
+    offered = {
+        "store the KV cache in FP8": dict(kv_precision="FP8"),
+        "store the weights in FP8 and the KV cache in FP8": dict(weight_precision="FP8", kv_precision="FP8"),
+        "store the weights in FP8": dict(weight_precision="FP8"),
+    }
+    text = r.mitigation.lower()
+    checked = 0
+    for phrase, change in offered.items():
+        if phrase.lower() in text:
+            text = text.replace(phrase.lower(), "")
+            checked += 1
+            assert run_recipe("FIT", **{**base, **change}).verdict in ("FITS", "TIGHT"), phrase
+    assert checked >= 1
+    if T_eval == 131_072:  # FP8 KV alone leaves 54,931 tokens of room: not offered alone
+        assert "store the weights in fp8 and the kv cache in fp8" in r.mitigation.lower()
+        assert r.mitigation.lower().count("kv cache in fp8") == 1
+
+
 def test_fit_weights_bound_tight_and_the_precision_that_fits():
     big = run_recipe("FIT", N_params=70e9, n_layers=80, n_kv_heads=8, d_head=128, gpu="RTX 4090")
     assert big.verdict == "WEIGHTS-BOUND" and big.step(7)["result"] is None

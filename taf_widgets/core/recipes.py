@@ -1222,6 +1222,13 @@ def _fit_memory(v: Values, weight_precision: str) -> dict:
             "capacity_tokens": capacity}
 
 
+def _fits_with_fp8_kv(v: Values, weight_precision: str) -> bool:
+    """Whether the request would fit with the KV cache in FP8 and the weights as they are
+    (a mitigation is offered only when it is enough on its own)."""
+    capacity = _fit_memory({**v, "kv_precision": "FP8"}, weight_precision)["capacity_tokens"]
+    return capacity // v["concurrent_users"] >= v["T_eval"]
+
+
 def _fit(v: Values) -> Outcome:
     wp, kp, T, users, tp = v["weight_precision"], v["kv_precision"], v["T_eval"], v["concurrent_users"], v["tp"]
     m = _fit_memory(v, wp)
@@ -1298,7 +1305,10 @@ def _fit(v: Values) -> Outcome:
         options = [f"shorten the context to {max_context:,} tokens" if max_context > 0 else None,
                    f"serve {max_concurrent} sequences at once" if max_concurrent >= 1 and users > 1 else None,
                    f"store the weights in {fitting}" if fitting and fitting != wp else None,
-                   "store the KV cache in FP8" if F.KV_BYTES[kp] > 1 else None]
+                   "store the KV cache in FP8" if F.KV_BYTES[kp] > 1 and _fits_with_fp8_kv(v, wp) else None]
+        if not fitting and F.KV_BYTES[kp] > 1:  # neither alone is enough: both together may be
+            both = next((p for p in ladder if _fits_with_fp8_kv(v, p)), None)
+            options.append(f"store the weights in {both} and the KV cache in FP8" if both else None)
         chosen = "; or ".join(o for o in options if o)
         mitigation = chosen[0].upper() + chosen[1:] + "." if chosen else "Use a larger GPU or more of them."
     elif headroom < _TIGHT_HEADROOM * m["usable_GB"]:
