@@ -110,6 +110,7 @@ CAVEAT_ORDER = (
     "measured_gamma",
 )
 """Every caveat code, most serious first (results list their caveats in this order)."""
+_CAVEAT_RANK = {code: i for i, code in enumerate(CAVEAT_ORDER)}
 
 _SCORES = {"ok": 1.0, "warn": 0.5, "miss": 0.0}
 
@@ -1411,8 +1412,7 @@ def run_recipe(recipe_id: str, preset: str | None = None, **params: Any) -> Reci
     recipe = get_recipe(recipe_id)
     used = validate(recipe.params, resolve_params(recipe, preset, params), check=recipe.check)
     outcome = recipe.compute(used)
-    order = {code: i for i, code in enumerate(CAVEAT_ORDER)}
-    caveats = sorted(outcome.caveats, key=lambda c: order.get(c[0], len(order)))
+    caveats = sorted(outcome.caveats, key=lambda c: _CAVEAT_RANK.get(c[0], len(_CAVEAT_RANK)))
     factors = outcome.factors if outcome.factors is not None else _default_factors(recipe.id, used)
     return RecipeResult(recipe.id, recipe.name, used, outcome.chain, outcome.verdict,
                         outcome.reason, outcome.mitigation, [text for _, text in caveats] + outcome.notes,
