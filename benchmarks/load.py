@@ -122,30 +122,12 @@ class DashboardServer:
         return f"http://127.0.0.1:{self.port}"
 
     def kernels(self) -> list:
-        """The server's kernel processes (ipykernel children), from the OS."""
-        import psutil
-
-        try:
-            children = psutil.Process(self.proc.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            return []
-        out = []
-        for p in children:
-            try:
-                if "ipykernel" in " ".join(p.cmdline()):
-                    out.append(p)
-            except psutil.Error:
-                pass
-        return out
+        """The server's kernel processes, started or forked, from the OS."""
+        return self.c.kernel_processes(self.proc.pid)
 
     def kernel_process(self, kernel_id: str):
-        for p in self.kernels():
-            try:
-                if kernel_id in " ".join(p.cmdline()):
-                    return p
-            except Exception:
-                pass
-        return None
+        found = self.c.kernel_processes(self.proc.pid, kernel_id)
+        return found[0] if found else None
 
     def close(self) -> None:
         self.c.stop(self.proc)
@@ -428,8 +410,8 @@ def users_kernels(server: DashboardServer, ids: set) -> int:
     """How many of the server's kernel processes run one of the kernels ``ids``."""
     count = 0
     for p in server.kernels():
-        try:
-            cmd = " ".join(p.cmdline())
+        try:  # a started kernel's id is in its command line, a forked one's in its sockets' names
+            cmd = " ".join([*p.cmdline(), *(c.laddr or "" for c in p.net_connections(kind="unix"))])
         except Exception:
             continue
         count += any(i in cmd for i in ids)

@@ -8,7 +8,7 @@ import pytest
 
 from taf_widgets.core import InputError
 from taf_widgets.dashboard import dashboard
-from taf_widgets.serve import DEFAULT_ARGS, with_defaults
+from taf_widgets.serve import DEFAULT_ARGS, FORK_ARG, default_args, with_defaults
 
 ROOT = Path(__file__).resolve().parents[1]
 RECIPES = [
@@ -65,7 +65,11 @@ def test_the_callers_settings_replace_the_defaults():
     assert args.count("--MappingKernelManager.cull_idle_timeout=300") == 1
     assert "--VoilaExecutor.iopub_timeout=60" in args and "--MappingKernelManager.cull_interval=15" in args
     assert args[-3:] == ["nb.ipynb", "--MappingKernelManager.cull_idle_timeout=300", "--port=1"]
-    assert with_defaults([]) == list(DEFAULT_ARGS)
+    assert with_defaults([]) == list(default_args())
+    # Kernels are forked by default (Linux, package installed); the caller can say otherwise.
+    assert default_args() == (*DEFAULT_ARGS, FORK_ARG)
+    own = with_defaults(["--KernelProvisionerFactory.default_provisioner_name=local-provisioner"])
+    assert FORK_ARG not in own and own[-1].endswith("=local-provisioner")
 
 
 def test_the_nodelay_extension_is_opt_in():

@@ -78,6 +78,33 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait(5)
 
 
+def kernel_processes(server_pid: int, kernel_id: str | None = None) -> list:
+    """The kernel processes under a server, read from the OS (psutil): those started as
+    ``python -m ipykernel_launcher``, and those forked by ``taf_widgets.forkkernel``'s helper.
+    With ``kernel_id``, only that kernel's: its id is in a started kernel's command line
+    (the connection file's name) and in the names of a forked kernel's Unix sockets."""
+    import psutil
+
+    try:
+        below = psutil.Process(server_pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    out = []
+    for p in below:
+        try:
+            cmd = " ".join(p.cmdline())
+            forked = "taf_widgets.forkkernel" in cmd and p.ppid() != server_pid
+            if "ipykernel" not in cmd and not forked:
+                continue
+            if kernel_id is not None and kernel_id not in cmd:
+                if not forked or not any(kernel_id in (c.laddr or "") for c in p.net_connections(kind="unix")):
+                    continue
+            out.append(p)
+        except psutil.Error:
+            pass
+    return out
+
+
 class VoilaServer:
     """Voilà serving a folder of notebooks on 127.0.0.1."""
 

@@ -12,8 +12,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import psutil
 from browser_helpers import wait_widget
+from conftest import kernel_processes as conftest_kernel_processes
 
 ROOT = Path(__file__).resolve().parents[2]
 KERNEL_ID_JS = "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
@@ -29,14 +29,8 @@ def kernel_status(voila, kernel_id: str) -> int:
 
 
 def kernel_processes(voila, kernel_id: str) -> int:
-    """The server's child processes running that kernel."""
-    count = 0
-    for p in psutil.Process(voila.proc.pid).children(recursive=True):
-        try:
-            count += kernel_id in " ".join(p.cmdline())
-        except psutil.Error:
-            pass
-    return count
+    """The server's processes running that kernel."""
+    return len(conftest_kernel_processes(voila.proc.pid, kernel_id))
 
 
 def test_closing_a_dashboard_tab_ends_its_kernel(voila, page, artifacts):
@@ -48,6 +42,10 @@ def test_closing_a_dashboard_tab_ends_its_kernel(voila, page, artifacts):
     kernel_id = page.evaluate(KERNEL_ID_JS)
     assert kernel_status(voila, kernel_id) == 200
     assert kernel_processes(voila, kernel_id) == 1
+    # The server forked it from its warm helper (taf_widgets.forkkernel), as make dashboard does.
+    (kernel,) = conftest_kernel_processes(voila.proc.pid, kernel_id)
+    helper = kernel.parent()
+    assert "taf_widgets.forkkernel" in " ".join(helper.cmdline()) and helper.ppid() == voila.proc.pid
 
     # Lazy tabs: only the open tab's recipe exists in the page; another one appears when opened.
     assert page.locator(".lm-TabBar-tab").count() == 6
