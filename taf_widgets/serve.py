@@ -26,14 +26,27 @@ Everything is plain Voilà (the arguments are Voilà's own) plus these changes:
 * **Compressed responses** (tornado's ``compress_response``): a first visit downloads about
   6 MB of Voilà's scripts and styles, about 1.9 MB gzipped; on a classroom's shared Wi-Fi
   that is most of the wait.
+* **No request to any other host** (:data:`DEFAULT_ARGS` again): the page is drawn with the
+  ``taf`` template shipped in the package (``taf_widgets/share/voila/templates/taf``), Voilà's
+  ``lab`` template less its two Font Awesome stylesheets from cdn.jsdelivr.net (Voilà's own
+  scripts already carry that font; offline, each link was a console error). The page looks
+  the same. The ``jupyterlab_pygments`` extension, syntax colours for the sources Voilà does
+  not show, is not loaded. ``--template=lab`` brings Voilà's own template back.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Sequence
 
-__all__ = ["DEFAULT_ARGS", "FORK_ARG", "default_args", "install_compression", "install_nodelay", "install_xsrf_cookie", "main", "with_defaults"]
+__all__ = ["DEFAULT_ARGS", "FORK_ARG", "TEMPLATE", "TEMPLATE_ROOT", "default_args", "install_compression",
+           "install_nodelay", "install_template_path", "install_xsrf_cookie", "main", "with_defaults"]
+
+#: The Voilà template the dashboard is served with (``--template=NAME`` picks another).
+TEMPLATE = "taf"
+#: A Jupyter data folder inside the package: the template is ``voila/templates/taf`` in it.
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "share"
 
 #: Voilà/Jupyter server settings applied before the caller's own arguments.
 DEFAULT_ARGS: tuple[str, ...] = (
@@ -49,10 +62,18 @@ DEFAULT_ARGS: tuple[str, ...] = (
     "--MappingKernelManager.cull_idle_timeout=60",
     "--MappingKernelManager.cull_interval=15",
     "--MappingKernelManager.cull_connected=False",
+    # Voilà's lab template without the stylesheets it links from a CDN (see TEMPLATE_ROOT).
+    f"--VoilaConfiguration.template={TEMPLATE}",
+    # Syntax-highlighting styles: Voilà strips the sources, there is nothing to colour.
+    "--VoilaConfiguration.extension_denylist=jupyterlab_pygments",
 )
 
 #: The kernel provisioner that forks kernels (an entry point of this package).
 FORK_ARG = "--KernelProvisionerFactory.default_provisioner_name=taf-fork"
+
+# Voilà's short names for the settings above: a caller's ``--template=lab`` replaces the default
+# ``--VoilaConfiguration.template``.
+_ALIASES = {"template": "VoilaConfiguration.template"}
 
 
 def install_nodelay() -> None:
@@ -113,15 +134,42 @@ def default_args() -> tuple[str, ...]:
     return DEFAULT_ARGS + ((FORK_ARG,) if supported() and found else ())
 
 
+def _name(arg: str) -> str:
+    key = arg[2:].split("=", 1)[0]
+    return _ALIASES.get(key, key)
+
+
 def _given(argv: Sequence[str]) -> set[str]:
-    return {a[2:].split("=", 1)[0] for a in argv if a.startswith("--")}
+    return {_name(a) for a in argv if a.startswith("--")}
 
 
 def with_defaults(argv: Sequence[str]) -> list[str]:
     """``argv`` after the :func:`default_args` it does not set itself (``--Name=value`` or
     ``--Name value``): traitlets refuses a setting given twice."""
     given = _given(argv)
-    return [a for a in default_args() if a[2:].split("=", 1)[0] not in given] + list(argv)
+    return [a for a in default_args() if _name(a) not in given] + list(argv)
+
+
+def install_template_path() -> None:
+    """Add :data:`TEMPLATE_ROOT` to the folders Voilà searches for templates and their static
+    files, after all the usual ones (idempotent): a ``taf`` template the user installed wins.
+
+    Voilà looks templates up in the Jupyter data folders each time it needs one (the page, its
+    static files). ``JUPYTER_PATH`` would add the folder too, but first, for every lookup: Voilà
+    takes the first ``voila`` folder it finds there as its data folder, and would lose its themes.
+    """
+    import voila.paths as paths
+
+    default_root_dirs = paths._default_root_dirs
+    if getattr(default_root_dirs, "_taf_template", False):
+        return
+
+    def root_dirs_with_package():
+        dirs = default_root_dirs()
+        return dirs if str(TEMPLATE_ROOT) in dirs else [*dirs, str(TEMPLATE_ROOT)]
+
+    root_dirs_with_package._taf_template = True
+    paths._default_root_dirs = root_dirs_with_package
 
 
 def install_compression() -> None:
@@ -147,6 +195,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     install_nodelay()
     install_xsrf_cookie()
     install_compression()
+    install_template_path()
     from voila.app import main as voila_main
 
     args = with_defaults(sys.argv[1:] if argv is None else argv)

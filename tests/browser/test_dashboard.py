@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlparse
 
 import pytest
 from browser_helpers import DRAWN_JS, wait_widget
@@ -144,3 +145,66 @@ def test_dashboard_recipe_answers_field_slider_preset_and_bad_input(dashboard, a
     assert error.inner_text() == ""
     assert int(root.get_attribute("data-revision")) > good.revision
     assert page.log.unexpected() == []
+
+
+# JS: what the eye sees of the page, element by element: where each sits, its size, font and colours.
+LOOK_JS = """() => {
+  const sel = 'h1, h2, h3, p, .lm-TabBar-tab, .taf-badge, .taf-recipe label, .taf-recipe input, .taf-recipe select,'
+            + ' .taf-recipe button, .taf-chain td, .bqplot, .bqplot text';
+  return Array.from(document.querySelectorAll(sel)).map(el => {
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return [el.tagName, el.className.baseVal ?? el.className, Math.round(r.x), Math.round(r.y), Math.round(r.width),
+            Math.round(r.height), s.fontFamily, s.fontSize, s.fontWeight, s.color, s.backgroundColor].join('|');
+  });
+}"""
+BADGE_SHOWN_JS = "() => { const b = document.querySelector('.taf-badge'); return !!b && b.textContent.trim() !== ''; }"
+CHARTS_DRAWN_JS = ("() => Array.from(document.querySelectorAll('.bqplot path'))"
+                   ".some(p => (p.getAttribute('d') || '').length > 10)")
+# JS: the Font Awesome faces the page has loaded (bqplot's figure toolbar draws its icons with them).
+ICON_FONTS_JS = """() => document.fonts.ready.then(fonts =>
+  Array.from(fonts).filter(f => f.family.includes('Font Awesome') && f.status === 'loaded').map(f => f.family))"""
+
+
+def off_server(urls: list[str]) -> list[str]:
+    return [u for u in urls if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname != "127.0.0.1"]
+
+
+def test_dashboard_page_asks_no_other_host_and_logs_no_error(voila, page, artifacts):
+    """The page ``taf_widgets.serve`` draws (its ``taf`` template) needs nothing but its own server,
+    and looks exactly like the page of Voilà's own ``lab`` template."""
+    page.set_viewport_size({"width": 1280, "height": 2000})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(voila.url("dashboard.ipynb"))
+    page.wait_for_function(BADGE_SHOWN_JS, timeout=60_000)
+    assert page.log.errors == []  # every console error, the ones conftest calls harmless too
+    assert off_server(requests) == []
+    assert requests and not [u for u in requests if "jupyterlab_pygments" in u]
+
+    # It still looks right: the six tabs, the first one's verdict, its charts and their icon font.
+    tabs = page.locator(".lm-TabBar-tab").all_inner_texts()
+    assert sorted(t.split(" ·")[0] for t in tabs) == sorted(CASES)
+    badge = page.locator(".taf-badge").first
+    assert badge.is_visible() and badge.inner_text().strip()
+    assert page.locator(".taf-recipe").first.get_attribute("data-recipe") == "X-2"
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=30_000)
+    assert "Font Awesome 5 Free" in page.evaluate(ICON_FONTS_JS)
+    page.wait_for_timeout(500)
+    ours = page.evaluate(LOOK_JS)
+    page.screenshot(path=str(artifacts / "dashboard-template-taf.png"), full_page=True)
+    assert page.log.errors == [] and off_server(requests) == []
+
+    # The same page with Voilà's own lab template (a URL's ?template= picks it): the same look.
+    lab = page.context.new_page()
+    lab.set_viewport_size({"width": 1280, "height": 2000})
+    lab_requests: list[str] = []
+    lab.on("request", lambda r: lab_requests.append(r.url))
+    lab.goto(voila.url("dashboard.ipynb") + "?template=lab")
+    lab.wait_for_function(BADGE_SHOWN_JS, timeout=60_000)
+    lab.wait_for_function(CHARTS_DRAWN_JS, timeout=30_000)
+    assert any("cdn.jsdelivr.net" in u for u in off_server(lab_requests))  # what the template leaves out
+    assert "Font Awesome 5 Free" in lab.evaluate(ICON_FONTS_JS)
+    lab.wait_for_timeout(500)
+    theirs = lab.evaluate(LOOK_JS)
+    lab.screenshot(path=str(artifacts / "dashboard-template-lab.png"), full_page=True)
+    assert len(ours) > 100 and ours == theirs
