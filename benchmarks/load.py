@@ -4,7 +4,8 @@
                               [--notebook examples/dashboard.ipynb] [--only capacity|page]
                               [--serve-arg=--preheat_kernel=True --serve-arg=--pool_size=30]
 
-The server is started as ``make dashboard`` starts it: ``python -m taf_widgets.serve NOTEBOOK
+The server is started as ``make dashboard`` starts it (kernels forked from its warm helper, see
+taf_widgets/forkkernel.py): ``python -m taf_widgets.serve NOTEBOOK
 --no-browser --Voila.ip=127.0.0.1 --port=P`` (plus any ``--serve-arg``), a fresh one for each
 measurement, on 127.0.0.1.
 
@@ -381,6 +382,7 @@ def capacity(args, notebook: Path, artifacts: Path) -> list[dict]:
                 time.sleep(1)
             alive = users_kernels(server, ids)  # the users' kernels only (a preheated pool refills itself)
             watch.stop()
+            helper = fork_helper(server)
         finally:
             server.close()
         ok = [c for c in clients if c.first_result is not None and c.error is None]
@@ -398,12 +400,27 @@ def capacity(args, notebook: Path, artifacts: Path) -> list[dict]:
             change_p50=med(changes), change_p95=pct(changes, .95), changes=len(changes),
             kernel_cpu=kernels_cpu / users_with_kernel, kernel_uss=med(list(watch.uss.values())) / 1e6,
             kernels_seen=len(watch.cpu), server_cpu=server_cpu, alive_at_leave=alive_at_leave, alive=alive,
-            zero_at=zero_at, pool=want, panels=med([getattr(c, "panels", 0) for c in ok]) if ok else 0,
+            zero_at=zero_at, pool=want, helper=helper, panels=med([getattr(c, "panels", 0) for c in ok]) if ok else 0,
             log=str(server.log_path)))
         r = rows[-1]
         print(f"  N={n}: {r['ok']}/{n} got a result in {ran:.0f} s; first result p95 {r['first_p95']:.2f} s; "
               f"change p95 {r['change_p95']:.0f} ms; kernels alive {args.linger:.0f} s after: {alive}", flush=True)
     return rows
+
+
+def fork_helper(server: DashboardServer) -> dict | None:
+    """CPU (since it started) and memory of the server's kernel-forking helper, if it has one."""
+    import psutil
+
+    try:
+        for p in psutil.Process(server.proc.pid).children():
+            if "taf_widgets.forkkernel" in " ".join(p.cmdline()):
+                t = p.cpu_times()
+                return {"cpu": t.user + t.system, "uss_mb": p.memory_full_info().uss / 1e6,
+                        "rss_mb": p.memory_info().rss / 1e6}
+    except psutil.Error:
+        pass
+    return None
 
 
 def users_kernels(server: DashboardServer, ids: set) -> int:
@@ -444,6 +461,10 @@ def print_capacity(args, rows: list[dict]) -> None:
         extra = f"N={r['n']}: {r['changes']} changes timed; recipe panels in the handshake: {r['panels']:.0f}; " \
                 f"server process CPU {r['server_cpu']:.1f} s; kernels at leave {r['alive_at_leave']}; " \
                 f"whole run {r['ran']:.0f} s; server log {r['log']}"
+        if r.get("helper"):
+            h = r["helper"]
+            extra += (f"; kernel-forking helper: {h['cpu']:.2f} s CPU since the server started, "
+                      f"USS {h['uss_mb']:.0f} MB (RSS {h['rss_mb']:.0f} MB)")
         print(extra)
         for err, count in r["errors"].items():
             print(f"    {count} × {err}")
