@@ -2,6 +2,7 @@
 
     python benchmarks/load.py [--users 1,10,30,60] [--changes 5] [--linger 90] [--page-loads 3]
                               [--notebook examples/dashboard.ipynb] [--only capacity|page]
+                              [--before 930bee8:examples/dashboard.ipynb] [--floor]
                               [--serve-arg=--preheat_kernel=True --serve-arg=--pool_size=30]
 
 The server is started as ``make dashboard`` starts it (kernels forked from its warm helper, see
@@ -33,8 +34,9 @@ badge in the page. Reported (medians): the page's main-thread time (Chromium's
 ``Performance.getMetrics``: TaskDuration, of which ScriptDuration, LayoutDuration and
 RecalcStyleDuration), the CPU time of all Chromium processes, the kernel's CPU time, bytes
 received (HTTP bodies as sent, plus websocket payloads) and console errors; at the first verdict
-and again once the page has been quiet for 2 s. To measure an older dashboard, pass its notebook
-with ``--notebook``.
+and again once the page has been quiet for 2 s. ``--before REV:PATH`` measures an older dashboard
+(930bee8 built every tab at load) in the same run, interleaved, and ``--floor`` a notebook that
+shows one ipywidgets Label: what Voilà's page costs whatever it shows.
 
 The box is shared: every run prints the load average at its start.
 """
@@ -473,9 +475,31 @@ def print_capacity(args, rows: list[dict]) -> None:
 # ── page cost in Chromium ────────────────────────────────────────────────────
 
 VERDICT = ".taf-recipe[data-revision] [data-role=verdict] .taf-badge"
+#: What Voilà's page costs on its own: a notebook showing one ipywidgets Label (``--floor``).
+FLOOR_SOURCE = 'import ipywidgets\nipywidgets.Label("floor", _dom_classes=["taf-floor"])'
+FLOOR_SELECTOR = ".taf-floor"
 
 
-def page_cost(args, notebooks: list[tuple[str, Path]], artifacts: Path) -> dict[str, list[dict]]:
+def floor_notebook(folder: Path) -> Path:
+    path = folder / "floor.ipynb"
+    path.write_text(json.dumps({
+        "cells": [{"cell_type": "code", "execution_count": None, "id": "floor", "metadata": {}, "outputs": [],
+                   "source": FLOOR_SOURCE}],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+        "nbformat": 4, "nbformat_minor": 5}))
+    return path
+
+
+def git_notebook(spec: str, folder: Path) -> Path:
+    """``REV:PATH`` (a notebook as committed at REV) written to ``folder``; a plain path as is."""
+    if Path(spec).exists() or ":" not in spec:
+        return Path(spec)
+    out = folder / ("before-" + Path(spec.split(":", 1)[1]).name)
+    out.write_bytes(subprocess.run(["git", "show", spec], cwd=ROOT, check=True, capture_output=True).stdout)
+    return out
+
+
+def page_cost(args, notebooks: list[tuple[str, Path, str]], artifacts: Path) -> dict[str, list[dict]]:
     """Loads of each notebook's page, interleaved (A, B, A, B...), each from its own server."""
     import psutil
     from playwright.sync_api import sync_playwright
@@ -484,9 +508,9 @@ def page_cost(args, notebooks: list[tuple[str, Path]], artifacts: Path) -> dict[
     if not (os.path.isfile(c.CHROMIUM) and os.access(c.CHROMIUM, os.X_OK)):
         sys.exit(f"Chromium not found at {c.CHROMIUM}: apt-get install -y chromium (or set TAF_CHROMIUM)")
     servers = {}
-    loads: dict[str, list[dict]] = {label: [] for label, _ in notebooks}
+    loads: dict[str, list[dict]] = {label: [] for label, _, _ in notebooks}
     try:
-        for label, notebook in notebooks:
+        for label, notebook, _ in notebooks:
             servers[label] = DashboardServer(notebook, args.serve_arg, artifacts)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=c.CHROMIUM, headless=True, args=c.CHROMIUM_ARGS)
@@ -504,9 +528,9 @@ def page_cost(args, notebooks: list[tuple[str, Path]], artifacts: Path) -> dict[
                 return out
 
             for i in range(args.page_loads + 1):
-                for label, _ in notebooks:
+                for label, _, selector in notebooks:
                     one = _load_once(browser, servers[label], chromium_cpu, artifacts / f"load-page-{label}.png"
-                                     if i == 1 else None)
+                                     if i == 1 else None, selector)
                     if i > 0:  # the first round warms the server and the OS caches
                         loads[label].append(one)
                     time.sleep(1)
@@ -536,7 +560,7 @@ def _main_thread_ms(trace: bytes) -> tuple[float, float]:
     return cpu / 1e3, wall / 1e3
 
 
-def _load_once(browser, server, chromium_cpu, shot: Path | None) -> dict:
+def _load_once(browser, server, chromium_cpu, shot: Path | None, selector: str = VERDICT) -> dict:
     ctx = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = ctx.new_page()
     cdp = ctx.new_cdp_session(page)
@@ -562,7 +586,7 @@ def _load_once(browser, server, chromium_cpu, shot: Path | None) -> dict:
     cpu0 = chromium_cpu()
     browser.start_tracing(page=page, categories=["toplevel"])
     page.goto(server.base + "/")
-    page.wait_for_function(f"() => {{ const b = document.querySelector({json.dumps(VERDICT)});"
+    page.wait_for_function(f"() => {{ const b = document.querySelector({json.dumps(selector)});"
                            " return b && b.textContent.trim().length > 0; }", timeout=180_000, polling=20)
     trace = browser.stop_tracing()
     first = _sample(page, cdp, net, chromium_cpu, cpu0, server)
@@ -633,7 +657,10 @@ def main() -> None:
     parser.add_argument("--page-loads", type=int, default=3, help="Chromium page loads (after one warm-up)")
     parser.add_argument("--notebook", type=Path, default=ROOT / "examples" / "dashboard.ipynb")
     parser.add_argument("--label", default=None, help="name of the page-cost measurement (default: this)")
-    parser.add_argument("--before", type=Path, help="an older dashboard notebook: page cost of both, interleaved")
+    parser.add_argument("--before", help="an older dashboard notebook (a path, or REV:PATH from git, e.g. "
+                        "930bee8:examples/dashboard.ipynb): page cost of both, interleaved")
+    parser.add_argument("--floor", action="store_true",
+                        help="also measure Voilà's page alone (one ipywidgets Label), interleaved")
     parser.add_argument("--only", choices=["capacity", "page"], help="run one half only")
     parser.add_argument("--serve-arg", action="append", default=[], help="extra argument for taf_widgets.serve")
     parser.add_argument("--json", metavar="PATH", help="also write the raw figures as JSON")
@@ -649,9 +676,12 @@ def main() -> None:
     out = {}
     if args.only in (None, "page"):
         load = os.getloadavg()
-        pages = [(args.label or "this", args.notebook)]
+        scratch = Path(tempfile.mkdtemp(prefix="taf-load-pages-"))
+        pages = [(args.label or "this", args.notebook, VERDICT)]
         if args.before:
-            pages.insert(0, ("before", args.before))
+            pages.insert(0, ("before", git_notebook(args.before, scratch), VERDICT))
+        if args.floor:
+            pages.append(("floor", floor_notebook(scratch), FLOOR_SELECTOR))
         loads = page_cost(args, pages, c.ARTIFACTS)
         for label, rows in loads.items():
             print_page_cost(label, rows, load)
@@ -663,6 +693,17 @@ def main() -> None:
                               ("kb", "bytes received"), ("ws_kb", "websocket bytes")):
                 bm, am = med([x["first"][key] for x in b]), med([x["first"][key] for x in a])
                 print(f"  {name}: {fmt(am)} / {fmt(bm)} = {am / bm:.2f}" if bm else f"  {name}: —")
+            if args.floor:
+                f = loads["floor"]
+                print("\nVoilà's page alone (one Label) / before (medians):")
+                for key, name in (("main_cpu_ms", "renderer main thread CPU"), ("task_ms", "TaskDuration")):
+                    bm, fm = med([x["first"][key] for x in b]), med([x["first"][key] for x in f])
+                    print(f"  {name}: {fmt(fm)} / {fmt(bm)} = {fm / bm:.2f}" if bm else f"  {name}: —")
+            print("\ntarget: the first verdict uses at most half of before's main-thread time, with 0 console errors")
+            am_cpu, bm_cpu = med([x["first"]["main_cpu_ms"] for x in a]), med([x["first"]["main_cpu_ms"] for x in b])
+            errs = med([len(x["errors"]) for x in a])
+            print(f"  {'met   ' if am_cpu <= bm_cpu / 2 else 'MISSED'}  main thread CPU: {am_cpu / bm_cpu:.2f} of before")
+            print(f"  {'met   ' if errs == 0 else 'MISSED'}  console errors per page: {errs:.0f}")
         out["page"] = loads
     if args.only in (None, "capacity"):
         print(f"\nserver capacity, N = {', '.join(map(str, args.users))} (load average at the start of each run below)",
