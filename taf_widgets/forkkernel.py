@@ -17,9 +17,10 @@ Select it with ``--KernelProvisionerFactory.default_provisioner_name=taf-fork`` 
   started as usual, and the server log says why.
 * A forked kernel runs the code the helper imported when the server started: after
   upgrading a preloaded package, restart the server.
-* Environment variables that a preloaded module reads while it is imported have the
-  server's values; the kernel's own environment (Voilà's query string and so on) is set
-  before its code runs.
+* What is settled when a Python process starts, or when a preloaded module is imported, has
+  the server's values: ``PYTHONPATH`` and interpreter options from a kernel spec, environment
+  variables a preloaded module reads on import. The kernel's own environment (Voilà's query
+  string and so on) is set before its code runs.
 * The kernel is the helper's child, not the server's: the server sees its exit through a
   pidfd, not an exit status (it reports 0, or minus the signal it sent).
 """
