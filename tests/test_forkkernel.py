@@ -23,7 +23,25 @@ pytestmark = pytest.mark.skipif(not forkkernel.supported(), reason="forking kern
 
 
 def run(coro):
-    return asyncio.run(coro)
+    """asyncio.run in a thread of its own: in the full suite, Playwright's sync API keeps an event
+    loop running in this one."""
+    import threading
+
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coro)
+        except BaseException as exc:  # noqa: BLE001 - re-raised below, in the test's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=target)
+    worker.start()
+    worker.join(300)
+    assert not worker.is_alive(), "the scenario did not finish within 300 s"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 async def start(tmp_path, preload=("taf_widgets.dashboard",), env_extra=None, kernel_name="python3"):
