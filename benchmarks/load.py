@@ -427,14 +427,7 @@ def fork_helper(server: DashboardServer) -> dict | None:
 
 def users_kernels(server: DashboardServer, ids: set) -> int:
     """How many of the server's kernel processes run one of the kernels ``ids``."""
-    count = 0
-    for p in server.kernels():
-        try:  # a started kernel's id is in its command line, a forked one's in its sockets' names
-            cmd = " ".join([*p.cmdline(), *(c.laddr or "" for c in p.net_connections(kind="unix"))])
-        except Exception:
-            continue
-        count += any(i in cmd for i in ids)
-    return count
+    return len(server.c.kernel_processes(server.proc.pid, ids)) if ids else 0
 
 
 def _cpu(pid: int) -> tuple[float, float]:
@@ -648,6 +641,14 @@ def print_page_cost(label: str, loads: list[dict], load_avg) -> None:
         print(f"    {n} × {e}")
 
 
+def print_ratios(title: str, num: list[dict], den: list[dict], keys) -> None:
+    """``num`` / ``den`` for each ``(key, name)``, medians of the loads' figures at the first verdict."""
+    print("\n" + title)
+    for key, name in keys:
+        n, d = med([x["first"][key] for x in num]), med([x["first"][key] for x in den])
+        print(f"  {name}: {fmt(n)} / {fmt(d)} = {n / d:.2f}" if d else f"  {name}: —")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", default="1,10,30,60", help="comma-separated N (default 1,10,30,60)")
@@ -687,18 +688,13 @@ def main() -> None:
             print_page_cost(label, rows, load)
         if args.before:
             b, a = loads["before"], loads[pages[1][0]]
-            print("\nafter / before (medians, to first verdict):")
-            for key, name in (("main_cpu_ms", "renderer main thread CPU"), ("task_ms", "TaskDuration"),
-                              ("browser_cpu_ms", "CPU of all Chromium processes"), ("kernel_cpu_ms", "kernel CPU"),
-                              ("kb", "bytes received"), ("ws_kb", "websocket bytes")):
-                bm, am = med([x["first"][key] for x in b]), med([x["first"][key] for x in a])
-                print(f"  {name}: {fmt(am)} / {fmt(bm)} = {am / bm:.2f}" if bm else f"  {name}: —")
+            print_ratios("after / before (medians, to first verdict):", a, b, (
+                ("main_cpu_ms", "renderer main thread CPU"), ("task_ms", "TaskDuration"),
+                ("browser_cpu_ms", "CPU of all Chromium processes"), ("kernel_cpu_ms", "kernel CPU"),
+                ("kb", "bytes received"), ("ws_kb", "websocket bytes")))
             if args.floor:
-                f = loads["floor"]
-                print("\nVoilà's page alone (one Label) / before (medians):")
-                for key, name in (("main_cpu_ms", "renderer main thread CPU"), ("task_ms", "TaskDuration")):
-                    bm, fm = med([x["first"][key] for x in b]), med([x["first"][key] for x in f])
-                    print(f"  {name}: {fmt(fm)} / {fmt(bm)} = {fm / bm:.2f}" if bm else f"  {name}: —")
+                print_ratios("Voilà's page alone (one Label) / before (medians):", loads["floor"], b, (
+                    ("main_cpu_ms", "renderer main thread CPU"), ("task_ms", "TaskDuration")))
             print("\ntarget: the first verdict uses at most half of before's main-thread time, with 0 console errors")
             am_cpu, bm_cpu = med([x["first"]["main_cpu_ms"] for x in a]), med([x["first"]["main_cpu_ms"] for x in b])
             errs = med([len(x["errors"]) for x in a])

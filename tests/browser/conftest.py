@@ -20,6 +20,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Iterable
 
 import pytest
 
@@ -77,13 +78,14 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait(5)
 
 
-def kernel_processes(server_pid: int, kernel_id: str | None = None) -> list:
+def kernel_processes(server_pid: int, kernel_ids: str | Iterable[str] | None = None) -> list:
     """The kernel processes under a server, read from the OS (psutil): those started as
     ``python -m ipykernel_launcher``, and those forked by ``taf_widgets.forkkernel``'s helper.
-    With ``kernel_id``, only that kernel's: its id is in a started kernel's command line
-    (the connection file's name) and in the names of a forked kernel's Unix sockets."""
+    With ``kernel_ids`` (one id or several), only those kernels': an id is in a started kernel's
+    command line (the connection file's name) and in the names of a forked kernel's Unix sockets."""
     import psutil
 
+    ids = None if kernel_ids is None else ({kernel_ids} if isinstance(kernel_ids, str) else set(kernel_ids))
     try:
         below = psutil.Process(server_pid).children(recursive=True)
     except psutil.NoSuchProcess:
@@ -95,8 +97,9 @@ def kernel_processes(server_pid: int, kernel_id: str | None = None) -> list:
             forked = "taf_widgets.forkkernel" in cmd and p.ppid() != server_pid
             if "ipykernel" not in cmd and not forked:
                 continue
-            if kernel_id is not None and kernel_id not in cmd:
-                if not forked or not any(kernel_id in (c.laddr or "") for c in p.net_connections(kind="unix")):
+            if ids is not None:
+                names = [cmd, *(c.laddr or "" for c in p.net_connections(kind="unix"))] if forked else [cmd]
+                if not any(i in name for i in ids for name in names):
                     continue
             out.append(p)
         except psutil.Error:
