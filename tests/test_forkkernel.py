@@ -169,23 +169,15 @@ def test_kernels_end_when_their_helper_ends(tmp_path):
     run(scenario())
 
 
-def test_what_the_helper_cannot_do_is_started_the_usual_way(tmp_path, caplog):
+def test_what_the_helper_cannot_do_is_started_the_usual_way(tmp_path, caplog, monkeypatch):
+    # a helper that died: its socket never answers
+    broken = forkkernel.Helper(("taf_widgets",))
+    broken.proc.kill()
+    broken.proc.wait()
+    monkeypatch.setattr(forkkernel, "helper", lambda preload: broken)
+
     async def scenario():
-        # a helper that cannot start (its preload list is fine, but its Python is made to fail)
-        broken = forkkernel.Helper(("taf_widgets",))
-        broken.proc.kill()
-        broken.proc.wait()
-        forkkernel._HELPERS[("no_such_module_here",)] = broken
-        real_helper = forkkernel.helper
-
-        def dead_helper(preload):
-            return broken
-
-        forkkernel.helper = dead_helper
-        try:
-            km, kc = await start(tmp_path, preload=("no_such_module_here",))
-        finally:
-            forkkernel.helper = real_helper
+        km, kc = await start(tmp_path)
         try:
             # started as Popen starts kernels: the server's own child, running ipykernel_launcher
             kernel = psutil.Process(km.provisioner.pid)
@@ -198,6 +190,7 @@ def test_what_the_helper_cannot_do_is_started_the_usual_way(tmp_path, caplog):
 
     with caplog.at_level("WARNING"):
         run(scenario())
+    broken.close()
     assert any("Starting the kernel without forking: the kernel helper failed" in r.getMessage() for r in caplog.records)
 
 
