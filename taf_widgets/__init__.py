@@ -22,19 +22,11 @@ _WIDGETS = {
 __all__ = ["__version__", *_WIDGETS]
 
 
-def _version() -> str:
-    # Looked up on first use: importlib.metadata costs about 10 ms at import time.
-    from importlib import metadata
-
-    try:
-        return metadata.version("taf-widgets")
-    except metadata.PackageNotFoundError:  # a source tree that was never installed
-        return "0.0.0+unknown"
-
-
 def __getattr__(name: str) -> Any:
-    if name == "__version__":
-        return _version()
+    if name == "__version__":  # looked up on first use (importlib.metadata is slow to import)
+        from .core.version import package_version
+
+        return package_version()
     if name in _WIDGETS:
         import importlib
 

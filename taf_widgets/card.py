@@ -1,9 +1,9 @@
 """ModelCard: every recipe that applies to one model, as a grid of verdicts.
 
-``ModelCard("meta-llama/Meta-Llama-3-8B")`` runs X-2, X-19, X-5 and X-1 (the recipes
-that take a model; X-3 sizes a model from a budget, so it does not) on the model's
-architecture and shows one badge per recipe with its headline number; each badge
-opens its chain. ``T_eval`` (the context length used by X-2, X-19 and X-5) is a
+``ModelCard("meta-llama/Meta-Llama-3-8B")`` runs every recipe that sits on the card
+(``Recipe.card_position``: X-2, X-19, X-5 and X-1; X-3 sizes a model from a budget, so it
+does not) on the model's architecture and shows one badge per recipe with its headline
+number; each badge opens its chain. ``T_eval`` (the context length used by X-2, X-19 and X-5) is a
 synced trait: set it from Python and the card recomputes.
 """
 
@@ -15,20 +15,25 @@ from typing import Any
 import anywidget
 import traitlets
 
-from .core import ARCHITECTURE, InputError, RECIPES, get_preset, get_preset_extras, run_recipe
-from .core.recipes import to_jsonable
+from .core import ALL_RECIPES, ARCHITECTURE, InputError, get_preset, get_preset_extras, run_recipe
+from .core.recipes import Recipe, fill_architecture, to_jsonable
 from .core.summary import key_numbers
 from .widget import _bundle
 
 __all__ = ["ModelCard", "model_params"]
 
-CARD_RECIPES = ("X-2", "X-19", "X-5", "X-1")
+
+
+def card_recipes() -> list[Recipe]:
+    """The recipes on the card, in their declared order."""
+    on_card = [r for r in ALL_RECIPES.values() if r.card_position is not None]
+    return sorted(on_card, key=lambda r: r.card_position)
 
 
 def model_params(model: str | dict | Any) -> tuple[str, dict, list[str]]:
     """(name, architecture parameters, notes) of a preset name, a parameter dict, or a
     Hugging Face ``config.json`` (a path, a folder holding one, or its dict)."""
-    if isinstance(model, str) and model in RECIPES:
+    if isinstance(model, str) and model in ALL_RECIPES:
         raise InputError("model", model, "must be a model (preset name, parameters or config.json), not a recipe")
     if isinstance(model, str):
         try:
@@ -81,12 +86,10 @@ class ModelCard(anywidget.AnyWidget):
 
     def _recompute(self) -> None:
         cards = []
-        for rid in CARD_RECIPES:
-            recipe = RECIPES[rid]
-            values = {p.name: self.params[p.preset_key] for p in recipe.params
-                      if p.preset_key and p.preset_key in self.params}
-            if any(p.name == "T_eval" for p in recipe.params):
-                values["T_eval"] = self.T_eval
+        for recipe in card_recipes():
+            rid = recipe.id
+            context = {"T_eval": self.T_eval} if any(p.name == "T_eval" for p in recipe.params) else {}
+            values = fill_architecture(recipe, self.params, context, context=False)
             try:
                 result = run_recipe(rid, **values)
             except InputError as exc:

@@ -1,7 +1,8 @@
 """The recipes' charts as bqplot figures, built once and updated in place.
 
-What each chart shows is decided once, in :func:`taf_widgets.core.report_charts.chart_specs`
-(the same specs draw the static HTML report's SVG). Here a spec becomes a figure: one
+What each chart shows is decided once, by the recipe (``Recipe.charts``, read through
+:func:`taf_widgets.core.report_charts.chart_specs`; the same specs draw the static HTML
+report's SVG). Here a spec becomes a figure (:class:`SpecFigure`): one
 mark per series, created on the first draw; every later result assigns new data to
 those marks and scales inside ``hold_sync`` (never a new figure). Log axes get ticks on
 whole decades, placed by the same rule as the report's.
@@ -19,10 +20,12 @@ import numpy as np
 from .core import get_recipe, run_recipe
 from .core.params import REQUIRED
 from .core.recipes import RecipeResult
-from .core.report_charts import GREEN, GREY, POINTS, RED, ChartSpec, Series, _decade_ticks, chart_specs
-from .core.report_charts import _log_grid as _log_grid_list
+from .core.charts.spec import GREEN, GREY, POINTS, RED, ChartSpec, Series
+from .core.charts.spec import log_grid as _log_grid_list
+from .core.charts.svg import decade_ticks
+from .core.report_charts import chart_specs
 
-__all__ = ["ChartSet", "SpecCharts", "charts_for", "POINTS"]
+__all__ = ["ChartSet", "SpecFigure", "close_figures", "place_log_ticks", "POINTS"]
 
 _FIG_LAYOUT = dict(flex="1 1 380px", min_width="320px", max_width="640px", height="330px")
 _MARGIN = {"top": 50, "bottom": 50, "left": 70, "right": 20}
@@ -82,43 +85,34 @@ def _axis_range(fig: bq.Figure, axis: bq.Axis) -> tuple[float, float] | None:
     return float(min(v.min() for v in values)), float(max(v.max() for v in values))
 
 
-class ChartSet:
-    """The figures of one recipe; ``update(result)`` redraws them from a result."""
-
-    def __init__(self, figures: list[bq.Figure]) -> None:
-        self.figures = figures
-
-    def update(self, result: RecipeResult) -> None:
-        """Redraw every mark from ``result``, then place log-axis ticks on whole decades."""
-        self._draw(result)
-        for fig in self.figures:
-            for axis in fig.axes:
-                if isinstance(axis.scale, bq.LogScale):
-                    span = _axis_range(fig, axis)
-                    ticks = None if span is None else _decade_ticks(*span)  # as the report's SVG
-                    if ticks is not None and (axis.tick_values is None or list(axis.tick_values) != ticks):
-                        axis.tick_values = ticks
-
-    def _draw(self, result: RecipeResult) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def close(self) -> None:
-        """Close every figure with its marks, axes and scales."""
-        seen: set[int] = set()
-        for fig in self.figures:
-            parts = [*fig.marks, *fig.axes, fig.scale_x, fig.scale_y, fig.interaction, fig.layout]
-            for mark in fig.marks:
-                parts += list(mark.scales.values())
-            for axis in fig.axes:
-                parts.append(axis.scale)
-            for part in parts:
-                if part is not None and id(part) not in seen and hasattr(part, "close"):
-                    seen.add(id(part))
-                    part.close()
-            fig.close()
+def close_figures(figures: list[bq.Figure]) -> None:
+    """Close every figure with its marks, axes and scales."""
+    seen: set[int] = set()
+    for fig in figures:
+        parts = [*fig.marks, *fig.axes, fig.scale_x, fig.scale_y, fig.interaction, fig.layout]
+        for mark in fig.marks:
+            parts += list(mark.scales.values())
+        for axis in fig.axes:
+            parts.append(axis.scale)
+        for part in parts:
+            if part is not None and id(part) not in seen and hasattr(part, "close"):
+                seen.add(id(part))
+                part.close()
+        fig.close()
 
 
-class _SpecFigure:
+def place_log_ticks(figures: list[bq.Figure]) -> None:
+    """Put each log axis's ticks on whole decades, by the same rule as the report's SVG."""
+    for fig in figures:
+        for axis in fig.axes:
+            if isinstance(axis.scale, bq.LogScale):
+                span = _axis_range(fig, axis)
+                ticks = None if span is None else decade_ticks(*span)
+                if ticks is not None and (axis.tick_values is None or list(axis.tick_values) != ticks):
+                    axis.tick_values = ticks
+
+
+class SpecFigure:
     """One chart spec as a bqplot figure: scales, one mark per series, updated in place."""
 
     def __init__(self, spec: ChartSpec) -> None:
@@ -208,16 +202,23 @@ class _SpecFigure:
         return (min(values), max(values))
 
 
-class SpecCharts(ChartSet):
-    """A recipe's figures, drawn from its chart specs (see the module docstring)."""
+class ChartSet:
+    """The figures of one recipe, drawn from its chart specs and redrawn in place:
+    ``ChartSet("X-2")``, then ``update(result)`` after every run."""
 
     def __init__(self, recipe_id: str) -> None:
-        self._parts = [_SpecFigure(spec) for spec in chart_specs(_example_result(recipe_id))]
-        super().__init__([part.figure for part in self._parts])
+        self._parts = [SpecFigure(spec) for spec in chart_specs(_example_result(recipe_id))]
+        self.figures = [part.figure for part in self._parts]
 
-    def _draw(self, result: RecipeResult) -> None:
+    def update(self, result: RecipeResult) -> None:
+        """Redraw every mark from ``result``, then place log-axis ticks on whole decades."""
         for part, spec in zip(self._parts, chart_specs(result)):
             part.fill(spec)
+        place_log_ticks(self.figures)
+
+    def close(self) -> None:
+        """Close every figure with its marks, axes and scales."""
+        close_figures(self.figures)
 
 
 def _example_result(recipe_id: str) -> RecipeResult:
@@ -225,8 +226,3 @@ def _example_result(recipe_id: str) -> RecipeResult:
     recipe = get_recipe(recipe_id)
     return run_recipe(recipe_id, **{p.name: p.default if p.default is not REQUIRED else p.example
                                     for p in recipe.params})
-
-
-def charts_for(recipe_id: str) -> ChartSet:
-    """A new chart set for ``recipe_id`` (figures not yet filled: call ``update``)."""
-    return SpecCharts(recipe_id)

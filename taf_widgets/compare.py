@@ -8,7 +8,6 @@ bqplot figure; the panel's traits are the state.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import anywidget
@@ -17,18 +16,22 @@ import ipywidgets
 import numpy as np
 import traitlets
 
-from .charts import POINTS, ChartSet, _figure, _log_grid, _set
-from .core.report_charts import _decades_around
-from .core import InputError, catalog_info, get_recipe, list_presets, run_recipe
+from .charts import _figure, _set, close_figures
+from .core import ALL_RECIPES, InputError, catalog_info, get_recipe, list_presets, run_recipe
+from .core.charts.spec import PALETTE, RED, CompareChart
 from .core.params import REQUIRED
-from .core.recipes import RecipeResult, to_jsonable
+from .core.recipes import RecipeResult, fill_architecture, to_jsonable
 from .core.summary import key_numbers
 from .widget import _assign_params, _bundle
 from .card import model_params
 
 __all__ = ["CompareWidget", "ComparePanel"]
 
-PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"]
+
+
+def compared_recipes() -> list[str]:
+    """The recipes CompareWidget takes: those that declare a comparison chart."""
+    return [rid for rid, r in ALL_RECIPES.items() if r.compare is not None and r.takes_preset]
 
 
 def _shared_params(recipe_id: str) -> list:
@@ -66,9 +69,9 @@ class ComparePanel(anywidget.AnyWidget):
 
     def __init__(self, recipe_id: str, models: list, **params: Any) -> None:
         recipe = get_recipe(recipe_id)
-        if not recipe.takes_preset:
-            raise InputError("recipe_id", recipe_id, "must be a recipe that takes a model: "
-                             + ", ".join(r for r in ("X-1", "X-2", "X-5", "X-19")))
+        if recipe.compare is None or not recipe.takes_preset:
+            raise InputError("recipe_id", recipe_id, "must be a recipe that compares models: "
+                             + ", ".join(compared_recipes()))
         if not isinstance(models, (list, tuple)) or not 2 <= len(models) <= 4:
             raise InputError("presets", models, "must list two to four models")
         shared = _shared_params(recipe_id)
@@ -100,14 +103,8 @@ class ComparePanel(anywidget.AnyWidget):
     def _run(self, recipe_id: str, values: dict) -> list[RecipeResult]:
         """Every model's result on the shared ``values``; raises InputError for bad input."""
         recipe = get_recipe(recipe_id)
-        results = []
-        for arch in self._architectures:
-            model_values = dict(values)
-            for p in recipe.params:
-                if p.preset_key and p.preset_key in arch:
-                    model_values[p.name] = arch[p.preset_key]
-            results.append(run_recipe(recipe_id, **model_values))
-        return results
+        # The shared values hold every non-architecture parameter, the context length too.
+        return [run_recipe(recipe_id, **fill_architecture(recipe, arch, values)) for arch in self._architectures]
 
     def set_params(self, values: dict) -> None:
         """Assign the shared parameters and rerun every model, in one message."""
@@ -142,65 +139,37 @@ def _results_data(results: list[RecipeResult]) -> list[dict]:
 
 
 class _Overlay:
-    """One figure overlaying the models' key curve for the recipe."""
+    """One figure overlaying the models' curves, as the recipe's comparison chart draws them."""
 
-    def __init__(self, recipe_id: str, names: list[str]) -> None:
-        self.recipe_id = recipe_id
-        log_x = recipe_id in ("X-2", "X-19", "X-5")
-        self.x = bq.LogScale() if log_x else bq.LinearScale(min=0)
-        self.y = bq.LogScale() if recipe_id in ("X-19", "X-5") else bq.LinearScale()
+    def __init__(self, chart: CompareChart, names: list[str]) -> None:
+        self.chart = chart
+        self.x = bq.LogScale() if chart.x_log else bq.LinearScale(min=0)
+        self.y = bq.LogScale() if chart.y_log else bq.LinearScale()
         colors = PALETTE[: len(names)]
         s = {"x": self.x, "y": self.y}
         self.lines = bq.Lines(scales=s, colors=colors, labels=list(names), display_legend=True, stroke_width=2)
         self.points = bq.Scatter(scales=s, colors=colors, default_size=70)
-        title, x_label, y_label = {
-            "X-2": ("γ corrected against context length: who stays in Phase A?", "context length (tokens)", "γ corrected"),
-            "X-19": ("KV cache against sequence length", "sequence length (tokens)", "KV cache (GB)"),
-            "X-5": ("Memory needed against context length", "context length (tokens)", "memory needed (GB)"),
-            "X-1": ("Cumulative cost of training and serving your own", "months", "cumulative cost (USD)"),
-        }[recipe_id]
-        self.figure = _figure(title, [self.lines, self.points], self.x, self.y, x_label, y_label,
-                              legend_location="top-left",
-                              y_format="~g" if recipe_id in ("X-19", "X-5") else ("$~s" if recipe_id == "X-1" else None))
+        self.rule = bq.Lines(scales=s, colors=[RED], line_style="dashed", stroke_width=1.5, visible=False,
+                             labels=[""], display_legend=False)
+        self.figure = _figure(chart.title, [self.lines, self.points, self.rule], self.x, self.y, chart.x_label,
+                              chart.y_label, legend_location="top-left", y_format=chart.y_format)
         self.figure.layout.max_width = "900px"
 
     def update(self, results: list[RecipeResult]) -> None:
-        rid = self.recipe_id
-        T = results[0].inputs.get("T_eval")
-        if rid == "X-1":
-            monthly = results[0].inputs["monthly_tokens_M"]
-            months = np.linspace(0, 24, POINTS)
-            ys = [r.step(3)["result"]["USD"] + r.step(4)["result"]["USD_per_Mtok"] * monthly * months for r in results]
-            _set(self.lines, x=months, y=np.vstack(ys))
-            _set(self.points, x=[0.0] * len(results), y=[float(y[0]) for y in ys])
-            return
-        lo, hi = _decades_around(T, 2, 2)
-        grid = _log_grid(lo, hi)
-        ys, points = [], []
-        for r in results:
-            if rid == "X-2":
-                theta = r.inputs["theta"]
-                b = r.step(2)["breakdown"]
-                t_sqrt2 = grid * math.sqrt(2)
-                ys.append((2 * theta - t_sqrt2) / (2 * theta + t_sqrt2) + (b["gamma_corrected"] - b["pade_centroid"]))
-                points.append(r.step(2)["result"])
-            elif rid == "X-19":
-                per_token = r.step(5)["result"]["GB"] / T
-                ys.append(grid * per_token)
-                points.append(T * per_token)
-            else:  # X-5: weights plus the requests' KV caches at each length (and any engine overhead)
-                weights = r.step(1)["result"]["GB"]
-                per_token = r.step(2)["result"]["GB"] / T
-                seqs = max(r.inputs["concurrent_users"], r.inputs["batch"])
-                ys.append(weights + grid * per_token * seqs + r.inputs["overhead_GB"] * r.inputs["tp"])
-                points.append(r.step(3)["result"]["GB"])
-        with self.x.hold_sync():
-            self.x.min, self.x.max = float(lo), float(hi)
-        _set(self.lines, x=grid, y=np.vstack(ys))
-        _set(self.points, x=[float(T)] * len(results), y=points)
+        curves = self.chart.draw(results)
+        if curves.x_range is not None:
+            with self.x.hold_sync():
+                self.x.min, self.x.max = float(curves.x_range[0]), float(curves.x_range[1])
+        _set(self.lines, x=np.asarray(curves.x, dtype=float), y=np.asarray(curves.ys, dtype=float))
+        _set(self.points, x=[float(x) for x in curves.point_x], y=[float(y) for y in curves.point_y])
+        if curves.rule is None:
+            _set(self.rule, visible=False)
+        else:
+            _set(self.rule, x=[float(curves.x[0]), float(curves.x[-1])], y=[curves.rule, curves.rule],
+                 labels=[curves.rule_label], display_legend=True, visible=True)
 
     def close(self) -> None:
-        ChartSet([self.figure]).close()
+        close_figures([self.figure])
 
 
 class CompareWidget(ipywidgets.VBox):
@@ -215,7 +184,7 @@ class CompareWidget(ipywidgets.VBox):
     def __init__(self, recipe_id: str, presets: list, **params: Any) -> None:
         self.panel = ComparePanel(recipe_id, list(presets) if isinstance(presets, (list, tuple)) else presets,
                                   **params)
-        self._overlay = _Overlay(recipe_id, self.panel.models)
+        self._overlay = _Overlay(get_recipe(recipe_id).compare, self.panel.models)
         self._overlay.update(self.panel._result_objs)
         super().__init__(children=[self.panel, self._overlay.figure], layout=ipywidgets.Layout(width="100%"))
         self.add_class("taf-compare-widget")

@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets
 
-from .charts import ChartSet, _SpecFigure
+from .charts import SpecFigure, close_figures
 from .core.errors import InputError
 from .core.evidence import BAND, evidence_specs, prediction_rows, prediction_summary
 from .core.measurements import MEASURED_LENGTH, PROVENANCE, measured_gamma, panel
@@ -44,7 +44,7 @@ class EvidenceWidget(ipywidgets.VBox):
         if model is not None and model not in ids:
             raise InputError("model", model, "must be a model of the measured panel: " + ", ".join(repr(m) for m in ids))
         specs = evidence_specs(model)
-        self._parts = [_SpecFigure(spec) for spec in specs]
+        self._parts = [SpecFigure(spec) for spec in specs]
         summary = prediction_summary(prediction_rows())
         self._picker = ipywidgets.Dropdown(options=options, value=model, description="Model",
                                            layout=ipywidgets.Layout(width="min(100%, 560px)"))
@@ -99,7 +99,7 @@ class EvidenceWidget(ipywidgets.VBox):
         if not hasattr(self, "_parts"):  # construction failed before the children existed
             super().close()
             return
-        ChartSet([p.figure for p in self._parts]).close()
+        close_figures([p.figure for p in self._parts])
         for child in list(self.children):
             child.close()
         super().close()

@@ -25,11 +25,11 @@ import anywidget
 import ipywidgets
 import traitlets
 
-from .charts import ChartSet, charts_for
+from .charts import ChartSet
 from .core import (ALL_RECIPES, InputError, catalog_info, get_preset, get_preset_extras, get_recipe, list_presets,
                    preset_names, row_origin, run_recipe)
 from .core.params import REQUIRED, Param, coerce
-from .core.recipes import RecipeResult, resolve_params
+from .core.recipes import RecipeResult, fill_architecture, resolve_params
 
 __all__ = ["RecipePanel", "RecipeWidget", "DEFAULT_PRESET"]
 
@@ -315,12 +315,9 @@ class RecipePanel(anywidget.AnyWidget):
                 self.stale = True
             return
         recipe = get_recipe(self.recipe_id)
-        values = dict(self.params)
-        for p in recipe.params:
-            if p.preset_key and p.preset_key in row:
-                values[p.name] = row[p.preset_key]
-            elif p.preset_key and p.optional:  # e.g. a dense model has no separate active count
-                values[p.name] = None
+        # The new model's architecture replaces the old one's; an optional parameter it lacks
+        # is cleared (e.g. a dense model has no separate active count). The rest stays.
+        values = {**self.params, **fill_architecture(recipe, row, context=False, clear_missing=True)}
         previous = self.measured
         if previous and values.get("gamma_obs") == previous.get("gamma_obs"):
             values["gamma_obs"] = None  # the measured γ of the previous model is not this model's
@@ -422,7 +419,7 @@ class RecipeWidget(ipywidgets.VBox):
         if rid not in ALL_RECIPES:
             return
         if rid not in self._chart_sets:
-            self._chart_sets[rid] = charts_for(rid)
+            self._chart_sets[rid] = ChartSet(rid)
         charts = self._chart_sets[rid]
         if self.panel._result_obj.recipe_id == rid:  # else the new recipe has no good result yet
             charts.update(self.panel._result_obj)

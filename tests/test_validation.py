@@ -595,6 +595,7 @@ FORMULA_ARGS = {
     "kv_soft_decay_regime": dict(theta=5e5, gamma=0.7, T_train=8192),
     "chinchilla_optimal_tokens": dict(N_params=8e9, ratio=20.0),
     "chinchilla_optimal_N": dict(D_tokens=1e11, ratio=20.0),
+    "chinchilla_N_for_flops": dict(flops=1e21),
     "training_flops": dict(N_params=8e9, D_tokens=1e11),
     "training_memory_16N": dict(N_params=8e9),
     "emergent_threshold": dict(N_params=8e9),

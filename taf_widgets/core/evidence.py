@@ -16,7 +16,8 @@ from html import escape
 
 from . import formulas as F
 from .measurements import CORPUS_LABELS, MEASURED_LENGTH, PROVENANCE, measured_gamma, panel
-from .report_charts import BLUE, GREY, PINK, ChartSpec, Series, render_svg
+from .charts.spec import BLUE, GREY, PINK, ChartSpec, Series
+from .charts.svg import render_svg
 
 __all__ = ["prediction_rows", "prediction_summary", "evidence_specs", "evidence_section", "BAND"]
 

@@ -22,26 +22,18 @@ import re
 from html import escape
 from typing import Any
 
-from .catalogs import catalog_info, get_api_price, get_gpu, get_preset, gpu_names, row_origin
+from .catalogs import catalog_info, get_api_price, get_gpu, get_preset, row_origin
 from .errors import InputError
 from .formatting import format_number, format_step_result
 from .params import REQUIRED
 from .recipes import RecipeResult, get_recipe, resolve_params
 from .report_charts import chart_specs, render_svg
+from .version import package_version
 
 __all__ = ["to_markdown", "to_json", "to_html", "to_code", "export", "FORMATS"]
 
 FORMATS = ("md", "json", "html")
 CREDIT = "Formulas, catalogs and recipes: the Thermodynamic Attention Framework (TAF) by Carles Marin."
-
-
-def _version() -> str:
-    try:
-        from importlib import metadata
-
-        return metadata.version("taf-widgets")
-    except Exception:  # not installed (a source tree, Pyodide)
-        return "unknown"
 
 
 def _check(result: Any) -> RecipeResult:
@@ -81,17 +73,15 @@ def _call(func: str, first: list[Any], kwargs: dict[str, Any]) -> str:
 def _custom_rows(result: RecipeResult) -> list[tuple[str, str, dict]]:
     """Non-bundled catalog rows the result depends on: (register function, name, row)."""
     rows: list[tuple[str, str, dict]] = []
-    inputs = result.inputs
-    if result.recipe_id == "X-5":
-        gpus = gpu_names()  # X-5 ranks the whole catalog
-    else:
-        gpus = [inputs["gpu"]] if "gpu" in inputs else []
-    for name in gpus:
-        if row_origin("gpus", name) != "bundled":
-            rows.append(("register_gpu", name, get_gpu(name)))
-    if "api_model" in inputs and row_origin("api_prices", inputs["api_model"]) != "bundled":
-        rows.append(("register_api_model", inputs["api_model"], get_api_price(inputs["api_model"])))
+    for catalog, name in get_recipe(result.recipe_id).catalog_rows(result.inputs):
+        if row_origin(catalog, name) != "bundled":
+            register, row = _REGISTER[catalog]
+            rows.append((register, name, row(name)))
     return rows
+
+
+# What registers a row of each catalog, and what reads it back.
+_REGISTER = {"gpus": ("register_gpu", get_gpu), "api_prices": ("register_api_model", get_api_price)}
 
 
 def to_code(result: RecipeResult) -> str:
@@ -104,7 +94,7 @@ def to_code(result: RecipeResult) -> str:
     """
     result = _check(result)
     recipe = get_recipe(result.recipe_id)
-    lines = [f"# {result.recipe_id} · {result.recipe_name}: taf-widgets {_version()}"]
+    lines = [f"# {result.recipe_id} · {result.recipe_name}: taf-widgets {package_version()}"]
     calls: list[str] = []
     imports = ["run_recipe"]
     for func, name, row in _custom_rows(result):
@@ -213,7 +203,7 @@ def to_markdown(result: RecipeResult) -> str:
 
 def _footer_text() -> str:
     info = catalog_info()
-    return (f"taf-widgets {_version()}. {CREDIT} GB means 10^9 bytes; prices in USD. "
+    return (f"taf-widgets {package_version()}. {CREDIT} GB means 10^9 bytes; prices in USD. "
             f"GPU catalog as of {info['gpus']['as_of']}; API prices as of {info['api_prices']['as_of']}.")
 
 
@@ -279,8 +269,8 @@ def _evidence_model(result: RecipeResult) -> str | None | bool:
     preset when the panel measured it, None when only a γ_obs was given, False when none applies."""
     from .measurements import measured_gamma
 
-    if result.recipe_id not in ("X-2", "X-19"):
-        return False
+    if not any(p.name == "gamma_obs" for p in get_recipe(result.recipe_id).params):
+        return False  # the panel measures γ: it speaks to the recipes that take a measured γ
     if result.preset and measured_gamma(result.preset) is not None:
         return result.preset
     return None if result.inputs.get("gamma_obs") is not None else False
@@ -301,7 +291,7 @@ def to_html(result: RecipeResult, *, title: str | None = None) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="color-scheme" content="light dark">',
-        f'<meta name="generator" content="taf-widgets {_h(_version())}">',
+        f'<meta name="generator" content="taf-widgets {_h(package_version())}">',
         f"<title>{_h(page_title)}</title>",
         f"<style>{_CSS}</style>",
         "</head>",

@@ -34,6 +34,7 @@ __all__ = [
     "kv_soft_decay_regime",
     "chinchilla_optimal_tokens",
     "chinchilla_optimal_N",
+    "chinchilla_N_for_flops",
     "training_flops",
     "training_memory_16N",
     "emergent_threshold",
@@ -348,6 +349,13 @@ def chinchilla_optimal_N(D_tokens: float, ratio: float = CHINCHILLA_RATIO) -> fl
     return D_tokens / ratio
 
 
+def chinchilla_N_for_flops(flops: float) -> float:
+    """§17.30 with §17.10: the compute-optimal parameters for ``flops`` of training,
+    N = √(C/120) (6·N·D = C with D = 20·N gives 120·N² = C)."""
+    _number("flops", flops, low=0)
+    return math.sqrt(flops / (6 * CHINCHILLA_RATIO))
+
+
 def training_flops(N_params: float, D_tokens: float) -> float:
     """§17.10 Training compute: C ≈ 6·N·D FLOPs."""
     _number("N_params", N_params, low=0)
@@ -512,7 +520,7 @@ KV_BYTES = {"BF16": 2.0, "FP16": 2.0, "FP8": 1.0, "INT8": 1.0}
 ENGINE_OVERHEAD_GB = 2.0
 """Memory an engine holds per GPU besides weights and KV cache (CUDA context and other
 non-PyTorch memory, the activation peak of its profiling pass, CUDA graphs). vLLM logs
-it at start-up; for 7-8B models the public logs kept in tests/fixtures/serving_logs.json
+it at start-up; for 7-8B models the public logs kept in tests/fixtures/serving_measurements.json
 show 0.6 to 3.3 GB (0.35 + 2.07 GiB on an RTX 3090, 1.79 + 1.26 GiB on an H100). 2 GB is
 the middle of that range: give the figure your engine logs when you have it."""
 

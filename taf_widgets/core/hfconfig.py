@@ -125,20 +125,13 @@ class ConfigPreset:
         """The keyword arguments of ``run_recipe(recipe_id, ...)`` that this architecture
         fills, as a preset would fill them (the context length starts at T_train),
         with ``overrides`` on top: ``run_recipe("X-2", **cp.recipe_params("X-2", T_eval=32000))``."""
-        from .recipes import get_recipe
+        from .recipes import fill_architecture, get_recipe
 
         recipe = get_recipe(recipe_id)
         if not recipe.takes_preset:
             raise InputError("config", self.source, f"{recipe.id} has no model parameters, so a config.json "
                                                     "cannot fill it")
-        merged = {}
-        known = {**self.extension, **self.params, **self.serving}
-        for p in recipe.params:
-            key = p.preset_key or p.preset_default
-            if key and key in known and p.name not in overrides:
-                merged[p.name] = known[key]
-        merged.update(overrides)
-        return merged
+        return fill_architecture(recipe, {**self.extension, **self.params, **self.serving}, overrides)
 
     def register(self, name: str | None = None, origin: str | None = None) -> str:
         """Add these params to the preset catalog under ``name`` (default: ``self.name``);
