@@ -1,8 +1,10 @@
 """Recipes in tabs, each built when its tab is first opened.
 
-    from taf_widgets import dashboard
+    from taf_widgets.dashboard import dashboard, default_tabs
 
-    RECIPES = [
+    dashboard(default_tabs())   # every recipe's tab, as the recipe declares it (Recipe.tab)
+
+    RECIPES = [                 # or your own tabs
         ("X-2", "Long context", dict(preset="meta-llama/Meta-Llama-3-8B", T_eval=32000)),
         ("X-3", "What $ buys", dict(USD_budget=5000.0)),
     ]
@@ -20,10 +22,17 @@ from typing import Any, Sequence
 
 import ipywidgets
 
-from .core import get_recipe
+from .core import ALL_RECIPES, get_recipe
 from .core.errors import InputError
 
-__all__ = ["Dashboard", "dashboard"]
+__all__ = ["Dashboard", "dashboard", "default_tabs"]
+
+
+def default_tabs() -> list[tuple[str, str, dict]]:
+    """One ``(recipe_id, title, kwargs)`` entry per registered recipe that declares a
+    dashboard tab (``Recipe.tab``), in the tabs' declared order."""
+    recipes = sorted((r for r in ALL_RECIPES.values() if r.tab is not None), key=lambda r: r.tab.position)
+    return [(r.id, r.tab.title, dict(r.tab.values)) for r in recipes]
 
 
 class Dashboard(ipywidgets.Tab):

@@ -113,3 +113,19 @@ def test_close_leaves_no_widget_behind():
     card = ModelCard(LLAMA)
     card.close()
     assert set(live_widgets()) - before == set()
+
+
+def test_compare_fit_sets_each_models_memory_against_the_usable_memory():
+    w = CompareWidget("FIT", presets=[LLAMA, QWEN])
+    try:
+        expected = [run_recipe("FIT", preset=name, **w.params) for name in (LLAMA, QWEN)]
+        assert [r["verdict"] for r in w.results] == [e.verdict for e in expected]
+        points, rule = w.charts[0].marks[1], w.charts[0].marks[2]
+        assert list(points.y) == [e.value("total")["total_GB"] for e in expected]
+        usable = expected[0].value("total")["usable_GB"]
+        assert rule.visible and list(rule.y) == [usable, usable]
+        w.set(T_eval=262144)  # the KV cache outgrows the card: the curves climb past the rule
+        assert all(r["verdict"] == "KV-BOUND" for r in w.results)
+        assert all(y > usable for y in w.charts[0].marks[1].y)
+    finally:
+        w.close()

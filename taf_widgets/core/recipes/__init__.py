@@ -16,8 +16,17 @@ from typing import Any, Mapping
 from ..catalogs import get_preset, get_preset_extras
 from ..errors import InputError
 from ..params import validate
-from .base import (CAVEAT_ORDER, CAVEAT_RANK, DEFAULT_TONE, Fact, Outcome, Recipe, RecipeResult, confidence_from,
-                   to_jsonable)
+from .base import (
+    CAVEAT_ORDER,
+    CAVEAT_RANK,
+    DEFAULT_TONE,
+    Fact,
+    Outcome,
+    Recipe,
+    RecipeResult,
+    confidence_from,
+    to_jsonable,
+)
 from .common import closed_form_factors
 from .fit import FIT
 from .x1_train_or_api import X1
@@ -31,6 +40,7 @@ __all__ = [
     "RecipeResult",
     "Outcome",
     "Fact",
+    "Tab",
     "RECIPES",
     "OWN_RECIPES",
     "ALL_RECIPES",

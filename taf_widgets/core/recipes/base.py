@@ -23,6 +23,7 @@ __all__ = [
     "Outcome",
     "RecipeResult",
     "Fact",
+    "Tab",
     "fact",
     "step",
     "factor",
@@ -58,6 +59,15 @@ class Fact:
 
 def fact(key: str, label: str, get: Callable[["RecipeResult"], Any], unit: str = "") -> Fact:
     return Fact(key, label, get, unit)
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A recipe's tab on the dashboard: its place (lowest first), title and starting values."""
+
+    position: int
+    title: str
+    values: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _gpu_and_api_rows(values: Values) -> list[tuple[str, str]]:
@@ -98,6 +108,8 @@ class Recipe:
     """The overlay chart of several models; None: CompareWidget does not take this recipe."""
     card_position: int | None = None
     """Where the recipe sits on the ModelCard (lowest first); None: not on the card."""
+    tab: Tab | None = None
+    """Its tab on the dashboard (title, starting values); None: no tab."""
     catalog_rows: Callable[[Values], list[tuple[str, str]]] = _gpu_and_api_rows
     """(catalog, name) of every catalog row a result on these inputs depends on
     ("gpus" or "api_prices"): ``to_code`` registers the ones that are not bundled."""

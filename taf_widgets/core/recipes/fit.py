@@ -3,17 +3,40 @@ weights, KV cache and engine overhead per GPU, as serving engines allocate it.""
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
-from .. import formulas as F
-from ..catalogs import get_api_price, get_gpu, gpu_names
-from ..params import REQUIRED, Param
-from .base import FieldErrors, Outcome, Recipe, RecipeResult, Values, fact, factor, step
 from dataclasses import replace
 
-from ..charts.spec import BLUE, GREEN, GREY, ORANGE, PURPLE, RED, ChartSpec, CompareChart, CompareCurves, Series, decades_around, log_grid
-from .common import *  # noqa: F403
+from .. import formulas as F
+from ..catalogs import get_gpu
+from ..charts.spec import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    PURPLE,
+    RED,
+    ChartSpec,
+    CompareChart,
+    CompareCurves,
+    Series,
+    decades_around,
+    log_grid,
+)
+from ..params import Param
+from .base import Outcome, Recipe, RecipeResult, Tab, Values, fact, step
+from .common import (
+    GPU_UTIL,
+    KV_LATENT,
+    N_PARAMS,
+    TP,
+    A,
+    closed_form_factors,
+    gb,
+    overhead_param,
+    t_eval_param,
+    uneven_kv_note,
+    value_of,
+    weight_precision_param,
+)
 
 _LADDER = ("BF16", "FP8", "INT8", "INT4")
 _TIGHT_HEADROOM = 0.10
@@ -191,6 +214,7 @@ FIT = Recipe(
     ),
     factors=closed_form_factors,
     charts=lambda result: _charts(result),
+    tab=Tab(6, "Will it fit?", {"preset": "meta-llama/Meta-Llama-3-8B", "gpu": "RTX 4090", "T_eval": 8192}),
     compare=CompareChart("Memory per GPU against context length: who fits in usable memory?",
                          "context length (tokens)", "memory per GPU (GB)", lambda results: _compare(results),
                          x_log=True, y_log=True, y_format="~g"),

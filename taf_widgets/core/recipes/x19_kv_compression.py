@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 from .. import formulas as F
-from ..catalogs import get_api_price, get_gpu, gpu_names
-from ..params import REQUIRED, Param
-from .base import FieldErrors, Outcome, Recipe, RecipeResult, Values, fact, factor, step
-from ..charts.spec import GREEN, ORANGE, PURPLE, ChartSpec, CompareChart, CompareCurves, Series, decades_around, log_grid, tokens_label
-from .common import *  # noqa: F403
+from ..charts.spec import (
+    GREEN,
+    ORANGE,
+    PURPLE,
+    ChartSpec,
+    CompareChart,
+    CompareCurves,
+    Series,
+    decades_around,
+    log_grid,
+    tokens_label,
+)
+from .base import Outcome, Recipe, RecipeResult, Tab, Values, fact, step
+from .common import (
+    AUDITED_NOTE,
+    CALIBRATION,
+    EMPIRICAL_NOTE,
+    GAMMA_OBS,
+    ROPE_FACTOR,
+    T_EXTENDED,
+    A,
+    calibration_caveats,
+    check_gqa,
+    gamma_factors,
+    gamma_steps,
+    gb,
+    measured_caveat,
+    measured_steps,
+    t_eval_param,
+    trained_length_caveats,
+    value_of,
+)
+
 
 def _x19(v: Values) -> Outcome:
     theta, T_eval, T_train = v["theta"], v["T_eval"], v["T_train"]
@@ -125,6 +150,7 @@ X19 = Recipe(
         fact("KV_cache_GB", "KV cache", gb("kv_cache"), "GB"),
     ),
     charts=lambda result: _charts(result),
+    tab=Tab(2, "KV compression", {"preset": "meta-llama/Meta-Llama-3-8B", "T_eval": 16384}),
     compare=CompareChart("KV cache against sequence length", "sequence length (tokens)", "KV cache (GB)",
                          lambda results: _compare(results), x_log=True, y_log=True, y_format="~g"),
     card_position=2,

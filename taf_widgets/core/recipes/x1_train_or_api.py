@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 from .. import formulas as F
-from ..catalogs import get_api_price, get_gpu, gpu_names
-from ..params import REQUIRED, Param
-from .base import FieldErrors, Outcome, Recipe, RecipeResult, Values, fact, factor, step
+from ..catalogs import get_api_price, get_gpu
 from ..charts.spec import BLUE, GREEN, ORANGE, POINTS, ChartSpec, CompareChart, CompareCurves, Series
-from .common import *  # noqa: F403
+from ..params import Param
+from .base import Outcome, Recipe, RecipeResult, Tab, Values, fact, factor, step
+from .common import (
+    BATCH,
+    BW_EFF,
+    GPU,
+    MFU,
+    N_ACTIVE,
+    N_PARAMS,
+    batch1_factor,
+    check_active,
+    prices_factor,
+    value_of,
+    weight_precision_param,
+)
 
 
 def _x1(v: Values) -> Outcome:
@@ -169,6 +178,7 @@ X1 = Recipe(
                        factor("token_rule", "ok", "Chinchilla D = 20·N") if v.get("D_tokens") is None
                        else factor("token_rule", "ok", "training tokens given")],
     charts=lambda result: _charts(result),
+    tab=Tab(4, "Train or API", {"preset": "meta-llama/Meta-Llama-3-8B", "monthly_tokens_M": 1000.0}),
     compare=CompareChart("Cumulative cost of training and serving your own", "months", "cumulative cost (USD)",
                          lambda results: _compare(results), y_format="$~s"),
     card_position=4,

@@ -3,15 +3,45 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from .. import formulas as F
-from ..catalogs import get_api_price, get_gpu, gpu_names
-from ..params import REQUIRED, Param
-from .base import FieldErrors, Outcome, Recipe, RecipeResult, Values, fact, factor, step
-from ..charts.spec import (BLUE, GREEN, GREY, ORANGE, PINK, PURPLE, RED, ChartSpec, CompareChart, CompareCurves,
-                           Series, decades_around, log_grid, tokens_label)
-from .common import *  # noqa: F403
+from ..charts.spec import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    PINK,
+    PURPLE,
+    RED,
+    ChartSpec,
+    CompareChart,
+    CompareCurves,
+    Series,
+    decades_around,
+    log_grid,
+    tokens_label,
+)
+from ..params import Param
+from .base import Outcome, Recipe, RecipeResult, Tab, Values, fact, step
+from .common import (
+    AUDITED_NOTE,
+    CALIBRATION,
+    EMPIRICAL_NOTE,
+    GAMMA_OBS,
+    ROPE_FACTOR,
+    T_EXTENDED,
+    A,
+    calibration_caveats,
+    check_gqa,
+    gamma_factors,
+    gamma_steps,
+    gb,
+    measured_caveat,
+    measured_steps,
+    t_eval_param,
+    trained_length_caveats,
+    value_of,
+)
 
 IDENTITY_NOTE = (
     "With the uncorrected γ_Padé, d_horizon equals the context length exactly, so this "
@@ -163,6 +193,7 @@ X2 = Recipe(
         fact("KV_cache_GB", "KV cache", gb("kv_cache"), "GB"),
     ),
     charts=lambda result: _charts(result),
+    tab=Tab(1, "Long context", {"preset": "meta-llama/Meta-Llama-3-8B", "T_eval": 32000}),
     compare=CompareChart("γ corrected against context length: who stays in Phase A?", "context length (tokens)",
                          "γ corrected", lambda results: _compare(results), x_log=True),
     card_position=1,

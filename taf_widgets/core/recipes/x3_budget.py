@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from .. import formulas as F
-from ..catalogs import get_api_price, get_gpu, gpu_names
-from ..params import REQUIRED, Param
-from .base import FieldErrors, Outcome, Recipe, RecipeResult, Values, fact, factor, step
+from ..catalogs import get_gpu, gpu_names
 from ..charts.spec import BLUE, PURPLE, RED, ChartSpec, Series, decades_around, log_grid
-from .common import *  # noqa: F403
+from ..params import Param
+from .base import FieldErrors, Outcome, Recipe, RecipeResult, Tab, Values, fact, factor, step
+from .common import GPU, MFU, gb, prices_factor, value_of
+
 
 def _x3_check(v: Values) -> FieldErrors:
     if get_gpu(v["gpu"])["usd_h"] == 0:
@@ -109,6 +109,7 @@ X3 = Recipe(
     factors=lambda v: [prices_factor(), factor("token_rule", "ok", "Chinchilla D = 20·N"),
                        factor("memory_model", "warn", "16 bytes per parameter on one GPU, no activations or sharding")],
     charts=lambda result: _charts(result),
+    tab=Tab(5, "What $ buys", {"USD_budget": 5000.0}),
 )
 
 

@@ -3,15 +3,43 @@ parameters of engines (precisions, batch, tensor parallelism, a decode roofline)
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 from .. import formulas as F
-from ..catalogs import get_api_price, get_gpu, gpu_names
+from ..catalogs import get_gpu, gpu_names
+from ..charts.spec import (
+    BLUE,
+    GREEN,
+    GREY,
+    RED,
+    ChartSpec,
+    CompareChart,
+    CompareCurves,
+    Series,
+    decades_around,
+    log_grid,
+)
 from ..params import REQUIRED, Param
-from .base import FieldErrors, Outcome, Recipe, RecipeResult, Values, fact, factor, step
-from ..charts.spec import BLUE, GREEN, GREY, RED, ChartSpec, CompareChart, CompareCurves, Series, decades_around, log_grid
-from .common import *  # noqa: F403
+from .base import FieldErrors, Outcome, Recipe, RecipeResult, Tab, Values, fact, factor, step
+from .common import (
+    AUTO_KV,
+    BATCH,
+    BW_EFF,
+    COMPUTE_EFF,
+    GPU_UTIL,
+    KV_LATENT,
+    N_ACTIVE,
+    N_PARAMS,
+    TP,
+    A,
+    batch1_factor,
+    check_active,
+    gb,
+    overhead_param,
+    prices_factor,
+    t_eval_param,
+    uneven_kv_note,
+    weight_precision_param,
+)
+
 
 def _x5(v: Values) -> Outcome:
     if _x5_serving(v):
@@ -265,6 +293,7 @@ X5 = Recipe(
     factors=lambda v: [prices_factor(), batch1_factor(),
                        factor("memory_model", "ok", "weights + KV cache, counted exactly from the architecture")],
     charts=lambda result: _charts(result),
+    tab=Tab(3, "Which GPU", {"preset": "meta-llama/Meta-Llama-3-8B", "T_eval": 8192}),
     compare=CompareChart("Memory needed against context length", "context length (tokens)", "memory needed (GB)",
                          lambda results: _compare(results), x_log=True, y_log=True, y_format="~g"),
     card_position=3,
