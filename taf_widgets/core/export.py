@@ -20,7 +20,7 @@ import datetime
 import json
 import re
 from html import escape
-from typing import Any
+from typing import Any, Literal
 
 from .catalogs import catalog_info, get_api_price, get_gpu, get_preset, row_origin
 from .errors import InputError
@@ -264,7 +264,7 @@ def _h(text: Any) -> str:
     return escape(str(text), quote=True)
 
 
-def _evidence_model(result: RecipeResult) -> str | None | bool:
+def _evidence_model(result: RecipeResult) -> str | None | Literal[False]:
     """Whether the report gets a Prediction vs measurement section, and for which model: the
     preset when the panel measured it, None when only a γ_obs was given, False when none applies."""
     from .measurements import measured_gamma

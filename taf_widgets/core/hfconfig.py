@@ -197,7 +197,7 @@ def preset_from_config(config: Any, *, family: str | None = None, n_params: floa
     if spec is None and n_params is None:
         # Name every field the preset still lacks: n_params needs the family's layout.
         _generic(r, notes, None)
-        missing = {"model_type": errors.pop("model_type", None)}
+        missing: dict[str, Any] = {"model_type": errors.pop("model_type", None)}
         if missing["model_type"] is None:
             hint = " (it holds a text_config: pass config['text_config'])" if isinstance(
                 data.get("text_config"), dict) else ""
@@ -498,6 +498,13 @@ def _bias(r: _Reader, rule: bool | tuple[str, bool]) -> bool:
     return r.flag(key, default)
 
 
+def _all_given(*values: int | None) -> tuple[int, ...] | None:
+    """``values``, or None when any is missing (the caller then has no count to give)."""
+    if any(v is None for v in values):
+        return None
+    return tuple(v for v in values if v is not None)
+
+
 def _count(r: _Reader, spec: _Family, fields: dict) -> dict[str, int]:
     """Parameters as stored, per component (bookkeeping of the weights, not a TAF formula).
 
@@ -510,8 +517,10 @@ def _count(r: _Reader, spec: _Family, fields: dict) -> dict[str, int]:
     tied = r.flag("tie_word_embeddings", spec.tied_default)
     qkv_bias, o_bias, mlp_bias = _bias(r, spec.qkv_bias), _bias(r, spec.o_bias), _bias(r, spec.mlp_bias)
     h, layers, heads, kv, d = (fields[k] for k in ("hidden", "layers", "heads", "kv_heads", "d_head"))
-    if None in (vocab, inter, h, layers, heads, kv, d):
+    present = _all_given(vocab, inter, h, layers, heads, kv, d)
+    if present is None:
         return {}
+    vocab, inter, h, layers, heads, kv, d = present
     q_out, kv_out = heads * d, kv * d
     attention = h * q_out + 2 * h * kv_out + q_out * h
     attention += (q_out + 2 * kv_out if qkv_bias else 0) + (h if o_bias else 0)
@@ -573,8 +582,10 @@ def _count_moe(r: _Reader, spec: _Family, fields: dict, notes: list[str]) -> dic
         shared_inter = (r.int("shared_expert_intermediate_size", 0, 10**7, default=0) or 0
                         if spec.moe == "qwen2_moe" else 0)
     dense_inter = r.int("intermediate_size", 1, 10**7)
-    if None in (vocab, h, layers, heads, kv, d, per_tok, n_exp, inter, dense_inter):
+    present = _all_given(vocab, h, layers, heads, kv, d, per_tok, n_exp, inter, dense_inter)
+    if present is None:
         return {}
+    vocab, h, layers, heads, kv, d, per_tok, n_exp, inter, dense_inter = present
     if per_tok > n_exp:
         r.errors.setdefault("num_experts_per_tok", (per_tok, f"must be <= the number of experts ({n_exp})"))
         return {}
@@ -583,8 +594,10 @@ def _count_moe(r: _Reader, spec: _Family, fields: dict, notes: list[str]) -> dic
         q_rank = r.get("q_lora_rank")
         rank, rope = r.int("kv_lora_rank", 1, 10**6), r.int("qk_rope_head_dim", 1, 10**5)
         nope, v_dim = r.int("qk_nope_head_dim", 1, 10**5), r.int("v_head_dim", 1, 10**5)
-        if None in (rank, rope, nope, v_dim):
+        present = _all_given(rank, rope, nope, v_dim)
+        if present is None:
             return {}
+        rank, rope, nope, v_dim = present
         q_width = heads * (nope + rope)
         if q_rank is None:
             q_part = h * q_width

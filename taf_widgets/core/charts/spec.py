@@ -53,8 +53,8 @@ class ChartSpec:
     series: list[Series]
     x_log: bool = False
     y_log: bool = False
-    x_range: tuple[float, float] | None = None
-    y_range: tuple[float, float] | None = None
+    x_range: tuple[float | None, float | None] | None = None
+    y_range: tuple[float | None, float | None] | None = None
     y_format: str = "~g"
     x_format: str = "~g"
     legend: str = "top-right"

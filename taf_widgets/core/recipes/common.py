@@ -174,7 +174,7 @@ def trained_length_caveats(v: Values) -> tuple[list[tuple[str, str]], list[str],
     Returns (caveats, notes, the trained-length evidence factor or None when T_train is unknown)."""
     L, native = v["T_eval"], v.get("T_train")
     extended, rope = v.get("T_extended"), v.get("rope_factor")
-    notes = []
+    notes: list[str] = []
     if native is None:
         return [], notes, None
     scaled = f"rope_scaling{f' (factor {rope:g})' if rope else ''}"

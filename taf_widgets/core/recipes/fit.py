@@ -3,8 +3,6 @@ weights, KV cache and engine overhead per GPU, as serving engines allocate it.""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .. import formulas as F
 from ..catalogs import get_gpu
 from ..charts.spec import (
@@ -166,6 +164,23 @@ def _fit(v: Values) -> Outcome:
     return Outcome(chain, verdict, reason, mitigation, notes, mode="memory")
 
 
+_FACTS = (
+    fact("max_context_tokens", "longest context", lambda r: r.value("capacity")["max_context_tokens"], "tokens"),
+    fact("weights_GB", "weights", gb("weights"), "GB"),
+    fact("kv_GB", "KV cache", gb("kv_request"), "GB"),
+    fact("overhead_GB", "engine overhead", gb("overhead"), "GB"),
+    fact("total_GB", "memory needed", lambda r: r.value("total")["total_GB"], "GB"),
+    fact("usable_GB", "usable memory", lambda r: r.value("total")["usable_GB"], "GB"),
+    fact("kv_bytes_per_token", "KV per token", value_of("kv_per_token"), "bytes"),
+    fact("kv_capacity_tokens", "KV room", lambda r: r.value("capacity")["kv_capacity_tokens"], "tokens"),
+    fact("max_concurrent", "sequences at this context", lambda r: r.value("capacity")["max_concurrent"]),
+    fact("precision_that_fits", "precision that fits", value_of("precision")),
+)
+"""FIT's key numbers, the longest context first."""
+_SWEEP_ORDER = ("weights_GB", "kv_GB", "overhead_GB", "total_GB", "usable_GB", "kv_bytes_per_token",
+                "kv_capacity_tokens", "max_context_tokens", "max_concurrent", "precision_that_fits")
+
+
 FIT = Recipe(
     id="FIT",
     name="Will it fit?",
@@ -200,18 +215,8 @@ FIT = Recipe(
     ),
     compute=_fit,
     tones={"FITS": "go", "TIGHT": "caution", "KV-BOUND": "no", "WEIGHTS-BOUND": "no"},
-    facts=(
-        fact("max_context_tokens", "longest context", lambda r: r.value("capacity")["max_context_tokens"], "tokens"),
-        fact("weights_GB", "weights", gb("weights"), "GB"),
-        fact("kv_GB", "KV cache", gb("kv_request"), "GB"),
-        fact("overhead_GB", "engine overhead", gb("overhead"), "GB"),
-        fact("total_GB", "memory needed", lambda r: r.value("total")["total_GB"], "GB"),
-        fact("usable_GB", "usable memory", lambda r: r.value("total")["usable_GB"], "GB"),
-        fact("kv_bytes_per_token", "KV per token", value_of("kv_per_token"), "bytes"),
-        fact("kv_capacity_tokens", "KV room", lambda r: r.value("capacity")["kv_capacity_tokens"], "tokens"),
-        fact("max_concurrent", "sequences at this context", lambda r: r.value("capacity")["max_concurrent"]),
-        fact("precision_that_fits", "precision that fits", value_of("precision")),
-    ),
+    facts=_FACTS,
+    columns=tuple(next(f for f in _FACTS if f.key == key) for key in _SWEEP_ORDER),
     factors=closed_form_factors,
     charts=lambda result: _charts(result),
     tab=Tab(6, "Will it fit?", {"preset": "meta-llama/Meta-Llama-3-8B", "gpu": "RTX 4090", "T_eval": 8192}),
@@ -219,10 +224,7 @@ FIT = Recipe(
                          "context length (tokens)", "memory per GPU (GB)", lambda results: _compare(results),
                          x_log=True, y_log=True, y_format="~g"),
 )
-FIT = replace(FIT, columns=tuple(f for name in ("weights_GB", "kv_GB", "overhead_GB", "total_GB", "usable_GB",
-                                                "kv_bytes_per_token", "kv_capacity_tokens", "max_context_tokens",
-                                                "max_concurrent", "precision_that_fits")
-                                 for f in FIT.facts if f.key == name))
+
 
 
 def _charts(result: RecipeResult) -> list[ChartSpec]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from .. import formulas as F
 from ..charts.spec import (
@@ -53,7 +54,7 @@ IDENTITY_NOTE = (
 
 def _x2(v: Values) -> Outcome:
     theta, T_eval = v["theta"], v["T_eval"]
-    g_obs = v.get("gamma_obs")
+    g_obs: Any = v["gamma_obs"]  # None on the closed-form path
     chain, decomp = gamma_steps(v)
     g_corr = decomp["gamma_corrected"]
 
@@ -234,7 +235,7 @@ def _charts(result: RecipeResult) -> list[ChartSpec]:
                          f"L_NIAH = {tokens_label(l_niah)}", "dash_dotted"))
     series.append(Series("point", [T], [min(max(g, y_lo), y_hi)], BLUE, "operating point",
                          tooltip=f"L = {T:,} tokens, γ corrected = {g:.4f}"))
-    g_obs = v.get("gamma_obs")
+    g_obs: Any = v["gamma_obs"]  # None on the closed-form path
     # Always a series (empty without a measured γ), so a live chart keeps the same marks.
     series.append(Series("point", [T] if g_obs is not None else [],
                          [min(max(g_obs, y_lo), y_hi)] if g_obs is not None else [], PINK,
