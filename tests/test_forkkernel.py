@@ -1,4 +1,4 @@
-"""Kernels forked from a warm helper (taf_widgets.forkkernel): they start without importing,
+"""Kernels forked from a warm helper (taf_widgets.serving.forkkernel): they start without importing,
 run like any kernel (their own folder, environment and widget comm targets), end when asked or
 when the helper ends, and anything the helper cannot do is started the usual way."""
 
@@ -16,8 +16,8 @@ import pytest
 from jupyter_client.manager import AsyncKernelManager
 from traitlets.config import Config
 
-from taf_widgets import forkkernel
-from taf_widgets.forkkernel import ForkedProcess, ForkProvisioner, forkable
+from taf_widgets.serving import forkkernel
+from taf_widgets.serving.forkkernel import ForkedProcess, ForkProvisioner, forkable
 
 pytestmark = pytest.mark.skipif(not forkkernel.supported(), reason="forking kernels is Linux only")
 

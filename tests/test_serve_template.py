@@ -23,7 +23,7 @@ def voila_paths(monkeypatch):
 
 
 def test_the_template_ships_inside_the_package():
-    folder = resources.files("taf_widgets") / "share" / "voila" / "templates" / TEMPLATE
+    folder = resources.files("taf_widgets.serving") / "share" / "voila" / "templates" / TEMPLATE
     assert str(folder) == str(TEMPLATE_ROOT / "voila" / "templates" / TEMPLATE)
     assert json.loads((folder / "conf.json").read_text())["base_template"] == "lab"
     page = (folder / "index.html.j2").read_text()

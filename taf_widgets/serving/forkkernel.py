@@ -39,8 +39,15 @@ import tempfile
 import time
 from typing import Any
 
-from jupyter_client.provisioning import LocalProvisioner
 from traitlets import List, Unicode
+
+from . import EXTRA_HINT
+
+try:
+    from jupyter_client.provisioning import LocalProvisioner
+except ModuleNotFoundError as exc:  # the widgets alone do not bring jupyter_client
+    raise ModuleNotFoundError(f"taf_widgets.serving.forkkernel needs the [serve] extra ({exc}): {EXTRA_HINT}",
+                              name=exc.name) from exc
 
 __all__ = ["DEFAULT_PRELOAD", "ForkProvisioner", "forkable"]
 
@@ -122,6 +129,7 @@ class Helper:
         self.folder = tempfile.mkdtemp(prefix="taf-fork-")  # mode 0700: only this user connects
         self.path = os.path.join(self.folder, "helper.sock")
         self.proc = subprocess.Popen(
+            # by the module's old name (which runs this one): what process lists have always shown
             [sys.executable, "-m", "taf_widgets.forkkernel", self.path, *preload],
             stdin=subprocess.DEVNULL, cwd=self.folder)
         atexit.register(self.close)

@@ -1,5 +1,7 @@
 """An opt-in Jupyter server extension: TCP_NODELAY on the server's websockets.
 
+Its name is ``taf_widgets.nodelay`` (a module that re-exports this one's hooks):
+
     jupyter lab --ServerApp.jpserver_extensions='{"taf_widgets.nodelay": True}'
     # or, once for this environment:
     jupyter server extension enable taf_widgets.nodelay
@@ -22,6 +24,7 @@ __all__ = ["install_nodelay"]
 
 
 def _jupyter_server_extension_points() -> list[dict]:
+    # the extension's one name, whichever of the two modules the server was pointed at
     return [{"module": "taf_widgets.nodelay"}]
 
 

@@ -2,7 +2,9 @@
 
     python -m taf_widgets.serve examples/dashboard.ipynb --no-browser --Voila.ip=127.0.0.1 ...
 
-Everything is plain Voilà (the arguments are Voilà's own) plus these changes:
+It needs the ``serve`` extra (``pip install 'taf-widgets[serve]'``): without it the command says
+so in one line and exits with status 2. Everything is plain Voilà (the arguments are Voilà's own)
+plus these changes:
 
 * **TCP_NODELAY on the websockets.** tornado leaves Nagle's algorithm on. One widget update
   is a burst of small frames (the panel's state, then each chart mark's), and with the
@@ -18,7 +20,7 @@ Everything is plain Voilà (the arguments are Voilà's own) plus these changes:
   (no TCP port races when many start together), and culling of kernels whose
   page is gone: a kernel with no page connected and idle for 60 s is shut down (checked every
   15 s); a kernel with its page open is never culled.
-* **Kernels forked from a warm process** (:mod:`taf_widgets.forkkernel`): a helper started
+* **Kernels forked from a warm process** (:mod:`taf_widgets.serving.forkkernel`): a helper started
   with the server imports ipykernel and the dashboard's modules once; each page's kernel is a
   fork of it, so it skips about 0.8 s of imports. Pass
   ``--KernelProvisionerFactory.default_provisioner_name=local-provisioner`` to start kernels
@@ -27,7 +29,7 @@ Everything is plain Voilà (the arguments are Voilà's own) plus these changes:
   6 MB of Voilà's scripts and styles, about 1.9 MB gzipped; on a classroom's shared Wi-Fi
   that is most of the wait.
 * **No request to any other host** (:data:`DEFAULT_ARGS` again): the page is drawn with the
-  ``taf`` template shipped in the package (``taf_widgets/share/voila/templates/taf``), Voilà's
+  ``taf`` template shipped in the package (``taf_widgets/serving/share/voila/templates/taf``), Voilà's
   ``lab`` template less its two Font Awesome stylesheets from cdn.jsdelivr.net (Voilà's own
   scripts already carry that font; offline, each link was a console error). The page looks
   the same. The ``jupyterlab_pygments`` extension, syntax colours for the sources Voilà does
@@ -36,12 +38,16 @@ Everything is plain Voilà (the arguments are Voilà's own) plus these changes:
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 from typing import Sequence
 
+from . import EXTRA_HINT
+
 __all__ = ["DEFAULT_ARGS", "FORK_ARG", "TEMPLATE", "TEMPLATE_ROOT", "default_args", "install_compression",
-           "install_nodelay", "install_template_path", "install_xsrf_cookie", "main", "with_defaults"]
+           "install_nodelay", "install_template_path", "install_xsrf_cookie", "main", "missing_module",
+           "with_defaults"]
 
 #: The Voilà template the dashboard is served with (``--template=NAME`` picks another).
 TEMPLATE = "taf"
@@ -190,8 +196,27 @@ def install_compression() -> None:
     Voila.init_settings = init_settings_gzip
 
 
+def missing_module() -> str | None:
+    """The name of a module the server needs that is not installed (the ``serve`` extra's), or None."""
+    try:
+        import jupyter_client.provisioning  # noqa: F401 - the kernel provisioners
+        import tornado.websocket  # noqa: F401
+        import voila.app  # noqa: F401
+    except ModuleNotFoundError as exc:
+        return exc.name or str(exc)
+    # the kernels' own package: the server never imports it, the kernels it starts do
+    return None if importlib.util.find_spec("ipykernel") else "ipykernel"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run Voilà with ``argv`` (default: this process's arguments) and :data:`DEFAULT_ARGS`."""
+    """Run Voilà with ``argv`` (default: this process's arguments) and :data:`DEFAULT_ARGS`.
+
+    Without the ``serve`` extra, print what to install and exit with status 2."""
+    missing = missing_module()
+    if missing is not None:
+        print(f"taf_widgets.serve needs the [serve] extra (no module named {missing!r}): {EXTRA_HINT}",
+              file=sys.stderr)
+        raise SystemExit(2)
     install_nodelay()
     install_xsrf_cookie()
     install_compression()
