@@ -64,3 +64,34 @@ def test_model_card_shows_every_recipe_and_opens_its_chain(voila, page, artifact
     card.screenshot(path=str(artifacts / "model-card.png"))
     expected.close()
     assert page.log.unexpected() == []
+
+
+def test_compare_fit_shows_each_models_memory_against_usable_memory(voila, page, artifacts):
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    page.goto(voila.url("compare_fit.ipynb"))
+    root = page.locator(".taf-compare")
+    root.locator("[data-role=columns] .taf-column").first.wait_for(timeout=60_000)
+    unit = page.locator(".taf-compare-widget")
+    page.wait_for_function("(el) => Array.from(el.querySelectorAll('.bqplot path'))"
+                           ".some(p => (p.getAttribute('d') || '').length > 10)", arg=unit.element_handle(),
+                           timeout=30_000)
+    models = ["meta-llama/Meta-Llama-3-8B", "Qwen/Qwen2.5-7B"]
+    expected = CompareWidget("FIT", presets=models)
+    columns = root.locator(".taf-column")
+    assert [columns.nth(i).get_attribute("data-model") for i in range(2)] == models
+    assert [columns.nth(i).locator("[data-role=verdict]").inner_text() for i in range(2)] == \
+        [r["verdict"] for r in expected.results]
+    usable = next(s["result"]["usable_GB"] for s in expected.results[0]["chain"] if s["key"] == "total")
+    assert f"usable = {usable:,.1f} GB" in unit.inner_text()  # the usable-memory rule's legend
+    unit.screenshot(path=str(artifacts / "compare-fit.png"))
+
+    revision = int(root.get_attribute("data-revision"))
+    field = root.locator("[data-param=T_eval]")
+    field.fill("262144")
+    field.press("Enter")
+    page.wait_for_function("([el, r]) => Number(el.dataset.revision) > r", arg=[root.element_handle(), revision],
+                           timeout=15_000)
+    assert [columns.nth(i).locator("[data-role=verdict]").inner_text() for i in range(2)] == ["KV-BOUND"] * 2
+    unit.screenshot(path=str(artifacts / "compare-fit-262k.png"))
+    expected.close()
+    assert page.log.unexpected() == []
