@@ -8,12 +8,12 @@ SPEC ?= $(abspath ../shared/spec/taf_browser_seed.py)
 
 LITE_VENV ?= .venv-lite
 
-.PHONY: setup dashboard test test-spec test-wheel test-fast test-min-deps bench build clean lite lite-lock lite-venv
+.PHONY: setup dashboard lint test test-spec test-wheel test-fast test-min-deps bench build clean lite lite-lock lite-venv
 
 setup:
 	VENV=$(VENV) bash scripts/setup.sh
 
-## The main job: the Voilà dashboard of the five recipes, on 127.0.0.1 (no network needed).
+## The main job: the Voilà dashboard of every recipe, on 127.0.0.1 (no network needed).
 ## taf_widgets.serve brings the defaults for a crowd (timeouts; a kernel ends when its tab closes, or
 ## 60 s after its page is gone); DASHBOARD_ARGS adds Voilà options, e.g. for a class of 30:
 ##   make dashboard DASHBOARD_ARGS="--preheat_kernel=True --pool_size=30"   (see the README)
@@ -25,7 +25,7 @@ dashboard: setup
 
 ## The whole test suite: Python, JS helpers, notebooks, the real-browser tests, and the
 ## widget tests again against the lowest dependency versions pyproject.toml allows.
-test: setup lite
+test: setup lite lint
 	PYTHON=$(PY) npm test
 	$(PY) -m pytest $(PYTEST_ARGS)
 	bash scripts/test-min-deps.sh
@@ -43,8 +43,15 @@ test-spec: setup
 test-wheel: setup
 	PY=$(PY) bash scripts/test-wheel.sh
 
-## Only the fast tests (no browser, no notebooks).
-test-fast: setup
+## Style and types: ruff (lint and format) over the Python, mypy over the core, tsc over js/.
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+	npm run --silent typecheck
+
+## Only the fast tests (no browser, no notebooks), after the style and type checks.
+test-fast: setup lint
 	PYTHON=$(PY) npm test
 	$(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 

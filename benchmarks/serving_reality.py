@@ -87,11 +87,11 @@ def cases() -> list[dict]:
         r = run_recipe("FIT", N_params=m["n_params"], n_layers=m["n_layers"], n_kv_heads=m["n_kv_heads"],
                        d_head=m["d_head"], vram_GB=_gpu(c["gpu"])["vram_GB"],
                        gpu_memory_utilization=c["gpu_memory_utilization"], T_eval=1)
-        per_tok = r.step(2)["result"]
+        per_tok = r.value("kv_per_token")
         logged_tokens = int(c["logged_available_kv_GiB"] * GiB // per_tok)
         add("capacity_from_gpu", c, f"{c['engine']}, {c['model']} on {c['gpu']} at "
             f"{c['gpu_memory_utilization']:g}: KV tokens from the catalog alone",
-            r.step(6)["result"]["kv_capacity_tokens"], logged_tokens, "tokens")
+            r.value("capacity")["kv_capacity_tokens"], logged_tokens, "tokens")
 
     for c in data["throughput"]:
         m = models[c["model"]]
