@@ -7,6 +7,8 @@
 //   - null means "not applicable" and reads "n/a"; Python writes non-finite numbers as
 //     the strings "inf", "-inf" and "nan".
 //   - GB means 10^9 bytes, as in the core.
+//   - Rounding is half away from zero. Python's formatting.py follows the same rule, and both
+//     are tested on the shared cases of tests/fixtures/format_cases.json.
 
 /** @typedef {null | undefined | boolean | number | string | object} Datum */
 
@@ -79,7 +81,7 @@ export function formatNumber(x) {
   const a = Math.abs(x);
   if (a >= 1e9 || a < 1e-3) return x.toExponential(2).replace("e+", "e");
   if (a >= 100) {
-    const whole = Math.round(x);
+    const whole = Math.sign(x) * Math.round(a); // half away from zero, as toFixed
     // 999,999,999.6 rounds to 1e9: keep the scientific form for it.
     return Math.abs(whole) >= 1e9 ? formatNumber(whole) : groupThousands(whole);
   }
