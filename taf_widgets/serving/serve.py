@@ -202,8 +202,8 @@ def missing_module() -> str | None:
         import jupyter_client.provisioning  # noqa: F401 - the kernel provisioners
         import tornado.websocket  # noqa: F401
         import voila.app  # noqa: F401
-    except ModuleNotFoundError as exc:
-        return exc.name or str(exc)
+    except ModuleNotFoundError as exc:  # the top-level package, not the submodule
+        return (exc.name or str(exc)).partition(".")[0]
     # the kernels' own package: the server never imports it, the kernels it starts do
     return None if importlib.util.find_spec("ipykernel") else "ipykernel"
 
