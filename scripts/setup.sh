@@ -19,7 +19,8 @@ fi
 echo "setup: npm ci (front-end build tools, from package-lock.json)"
 npm ci --no-audit --no-fund --loglevel=error
 
-echo "setup: pip install -e .[test] (builds the front end into taf_widgets/static)"
+# [test] includes [serve], the dashboard server (Voilà) that `make dashboard` runs.
+echo "setup: pip install -e .[test] (with the [serve] extra; builds the front end into taf_widgets/static)"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 "$VENV/bin/python" -m pip install --quiet -e ".[test]"
 
@@ -35,3 +36,4 @@ if [ ! -x "$CHROMIUM" ] && [ "${SKIP_BROWSER_INSTALL:-0}" != "1" ]; then
   fi
 fi
 "$VENV/bin/python" -c "import taf_widgets, pathlib; p = pathlib.Path(taf_widgets.__file__).parent / 'static' / 'recipe.js'; assert p.exists(), p; print('setup: taf-widgets', taf_widgets.__version__, 'ready, bundle', p.stat().st_size, 'bytes')"
+"$VENV/bin/python" -c "from taf_widgets.serving.serve import missing_module; m = missing_module(); assert m is None, f'setup: the dashboard server lacks {m}'; print('setup: the dashboard server (the [serve] extra) is installed')"
