@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 __all__ = ["InputError"]
 
@@ -35,7 +36,7 @@ class InputError(ValueError):
         super().__init__(message)
 
     @classmethod
-    def from_errors(cls, errors: Mapping[str, tuple[Any, str]]) -> "InputError":
+    def from_errors(cls, errors: Mapping[str, tuple[Any, str]]) -> InputError:
         """Build one error from ``{field: (value, allowed)}``, keeping every field's message."""
         messages = {name: format_error(name, value, allowed) for name, (value, allowed) in errors.items()}
         first = next(iter(errors))

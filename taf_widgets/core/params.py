@@ -8,8 +8,9 @@ lists a parameter's bounds or choices.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from .errors import InputError
 
@@ -197,18 +198,25 @@ def validate(
     values: Mapping[str, Any],
     *,
     check: Callable[[dict], dict[str, tuple[Any, str]]] | None = None,
+    known_as: str = "a parameter of this recipe",
+    others: Iterable[str] = (),
 ) -> dict:
     """Validate ``values`` against the declarations; return the full set of values used.
 
     Unknown names, missing required values and bad values are all collected and
     raised together as one :class:`InputError` (its ``errors`` maps each field to
     its message). ``check`` may add cross-field errors on the coerced values.
+
+    The same rule checks recipe inputs and catalog rows: ``known_as`` says what an
+    unknown name is not ("a parameter of this recipe", "a field of a GPU row"), and
+    ``others`` names fields the caller checks itself (listed as known, never returned).
     """
     declared = {p.name: p for p in params}
+    extra = [name for name in others if name not in declared]
     errors: dict[str, tuple[Any, str]] = {}
     for name in values:
-        if name not in declared:
-            errors[name] = (values[name], "is not a parameter of this recipe; known: " + ", ".join(declared))
+        if name not in declared and name not in extra:
+            errors[name] = (values[name], f"is not {known_as}; known: " + ", ".join([*declared, *extra]))
     used: dict[str, Any] = {}
     for name, param in declared.items():
         if name in values and not (param.optional and _blank(values[name])):
