@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 import taf_widgets.core as core
-import taf_widgets.core.catalogs as catalogs
-from taf_widgets.core import InputError, load_catalog, run_recipe
+from taf_widgets.core import CATALOGS, InputError, load_catalog, run_recipe
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -56,10 +55,6 @@ def write(tmp_path: Path, name: str, content) -> Path:
     path = tmp_path / name
     path.write_text(content if isinstance(content, str) else json.dumps(content))
     return path
-
-
-def snapshot() -> tuple:
-    return (dict(catalogs._GPUS), dict(catalogs._API), dict(catalogs._PRESETS), dict(catalogs._ORIGIN))
 
 
 # ── loading ──────────────────────────────────────────────────────────────────
@@ -175,13 +170,13 @@ def test_a_bad_row_is_rejected_naming_section_row_and_field(tmp_path, content, f
 
 
 def test_nothing_is_registered_when_a_later_row_is_bad(tmp_path):
-    before, revision = snapshot(), catalogs._revision
+    before = CATALOGS.snapshot()
     content = {"gpus": {"Good GPU": {"flops": 1, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2}},
                "api_prices": {"Good API": {"input": 1, "output": 2}},
                "presets": {"bad": {"theta": -1}}}
     with pytest.raises(InputError):
         load_catalog(write(tmp_path, "half.json", content))
-    assert snapshot() == before and catalogs._revision == revision
+    assert CATALOGS.snapshot() == before
     assert core.catalog_files() == []
 
 

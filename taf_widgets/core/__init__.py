@@ -5,10 +5,11 @@ of widgets. GB means 10^9 bytes throughout.
 """
 
 from .catalogs import (
+    CATALOGS,
+    Catalogs,
     api_model_names,
     catalog_files,
     catalog_info,
-    catalog_revision,
     get_api_price,
     get_gpu,
     get_preset,
@@ -84,7 +85,7 @@ from .sweep import SweepRows, sweep
 __all__ = [
     "CHINCHILLA_RATIO", "DELTA_GQA", "DELTA_POST_IH", "DELTA_SWA", "POST_IH_N_PARAMS",
     "ARCHITECTURE", "InputError", "Param", "RECIPES", "Recipe", "RecipeResult",
-    "alpha_opt", "api_model_names", "break_even_volume", "catalog_info", "catalog_revision",
+    "alpha_opt", "api_model_names", "break_even_volume", "catalog_info",
     "chi_susceptibility", "chinchilla_N_for_flops", "chinchilla_optimal_N", "chinchilla_optimal_tokens",
     "cost_per_inference_token", "cost_per_training_run", "d_horizon", "df_window",
     "emergent_threshold", "gamma_decompose", "gamma_pade", "get_api_price", "get_gpu",
@@ -102,4 +103,6 @@ __all__ = [
     # serving as engines run it, and this project's own recipes
     "ALL_RECIPES", "OWN_RECIPES", "decode_roofline", "kv_bytes_per_token", "kv_tokens_that_fit",
     "load_extra_gpus", "row_source",
+    # the catalogs as one object, with snapshot() and restore()
+    "CATALOGS", "Catalogs",
 ]

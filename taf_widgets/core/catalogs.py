@@ -2,22 +2,32 @@
 
 The bundled rows live in ``data/*.json`` with their units and an "as of" note.
 Rows can be added at run time with :func:`register_gpu`,
-:func:`register_api_model` and :func:`register_preset`; they are validated like
-any input. Names are data: any non-empty text, always shown literally.
+:func:`register_api_model` and :func:`register_preset`; their fields are declared
+as :class:`~taf_widgets.core.params.Param` rows (:data:`GPU_ROW`, :data:`API_ROW`,
+:data:`PRESET_ROW`) and checked by the same ``validate`` as a recipe's inputs, so a
+bad row gets the same message as a bad parameter. Names are data: any non-empty
+text, always shown literally.
+
+All of it lives in one object, :data:`CATALOGS`; ``CATALOGS.snapshot()`` and
+``CATALOGS.restore(snap)`` save and put back everything that registering rows and
+loading files change.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
+import importlib
 import json
-import math
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
 from .jsondata import parse_json_object
-from .params import ARCHITECTURE, SERVING_ARCHITECTURE, Param, coerce, register_choices
+from .params import ARCHITECTURE, SERVING_ARCHITECTURE, Param, register_choices, validate
 
 __all__ = [
     "get_gpu",
@@ -32,14 +42,18 @@ __all__ = [
     "register_api_model",
     "register_preset",
     "catalog_info",
-    "catalog_revision",
     "row_origin",
-    "choice_names",
     "load_catalog",
     "catalog_files",
     "load_extra_gpus",
     "row_source",
     "BUNDLED_CATALOGS",
+    "CATALOGS",
+    "Catalogs",
+    "CatalogSnapshot",
+    "GPU_ROW",
+    "API_ROW",
+    "PRESET_ROW",
 ]
 
 _DATA = Path(__file__).with_name("data")
@@ -49,54 +63,182 @@ PRESET_EXTRAS = ("T_extended", "rope_factor")
 model to, and its factor (None when the model has no RoPE scaling)."""
 
 
+# ── the fields of a row, declared once ──────────────────────────────────────
+
+GPU_ROW: tuple[Param, ...] = (
+    Param("flops", "Compute (dense BF16)", "float", unit="TFLOP/s", low=1e-3, high=1e6, log=True),
+    Param("vram_GB", "Memory", "float", unit="GB", low=1e-3, high=1e5, log=True),
+    Param("bw_GB_s", "Memory bandwidth", "float", unit="GB/s", low=1e-3, high=1e7, log=True),
+    Param("usd_h", "Price per GPU-hour", "float", unit="USD/h", low=0, high=1e6,
+          help="0 for a local card with no hourly price."),
+    Param("tdp", "Board power", "float", default=0.0, unit="W", low=0, high=1e6),
+)
+"""A GPU row's fields (``source``, a text, is checked beside them)."""
+
+API_ROW: tuple[Param, ...] = (
+    Param("input", "Input price", "float", unit="USD per million tokens", low=0, high=1e6),
+    Param("output", "Output price", "float", unit="USD per million tokens", low=0, high=1e6),
+)
+"""An API price row's fields."""
+
+PRESET_EXTRA_ROW: tuple[Param, ...] = (
+    Param("T_extended", "Extended context", "int", unit="tokens", low=1, high=1e8, optional=True,
+          help="The length a rope_scaling entry extends the model to."),
+    Param("rope_factor", "RoPE scaling factor", "float", low=1, high=1e6, optional=True,
+          help="The rope_scaling entry's factor."),
+)
+
+PRESET_ROW: tuple[Param, ...] = (*ARCHITECTURE.values(), *SERVING_ARCHITECTURE.values(), *PRESET_EXTRA_ROW)
+"""A preset's fields: the architecture a recipe reads, the serving fields a mixture-of-experts
+or latent-attention model adds, and the RoPE-scaling extras."""
+
+_SECTIONS = ("gpus", "api_prices", "presets")
+
+
 def _load(name: str) -> dict:
     with open(_DATA / f"{name}.json", encoding="utf-8") as fh:
         return json.load(fh)
 
 
-_gpu_file = _load("gpus")
-_api_file = _load("api_prices")
-_preset_file = _load("presets")
+@dataclass(frozen=True)
+class CatalogSnapshot:
+    """A copy of every table of a :class:`Catalogs`, for :meth:`Catalogs.restore`; snapshots
+    of the same state compare equal."""
 
-_GPUS: dict[str, dict] = dict(_gpu_file["rows"])
-_API: dict[str, dict] = dict(_api_file["rows"])
-_PRESETS: dict[str, dict] = dict(_preset_file["rows"])
-_EXTRAS: dict[str, dict] = {name: {k: row[k] for k in PRESET_EXTRAS}
-                             for name, row in _preset_file.get("rope_scaling", {}).get("rows", {}).items()}
-_ORIGIN: dict[tuple[str, str], str] = {}
-_SOURCE: dict[tuple[str, str], str] = {}
-_FILES: dict[str, dict] = {}
-_revision = 0
+    gpus: dict
+    api_prices: dict
+    presets: dict
+    extras: dict
+    origin: dict
+    source: dict
+    files: dict
+
+
+class Catalogs:
+    """The catalog state: the rows of the three catalogs and where each row came from.
+
+    ``gpus``, ``api_prices`` and ``presets`` map a row's name to its fields, bundled rows
+    first; ``extras`` holds a preset's RoPE-scaling fields; ``origin`` and ``source`` map
+    ``(catalog, name)`` to what registered a row and where its figures come from;
+    ``files`` lists the catalog files loaded. The tables are changed in place, never
+    replaced, so whoever holds one sees every change.
+    """
+
+    def __init__(self, data: Mapping[str, dict]) -> None:
+        self.bundled = {section: data[section] for section in _SECTIONS}
+        """The bundled data files, as read: their ``as_of``, ``units`` and ``rows``."""
+        self.gpus: dict[str, dict] = dict(data["gpus"]["rows"])
+        self.api_prices: dict[str, dict] = dict(data["api_prices"]["rows"])
+        self.presets: dict[str, dict] = dict(data["presets"]["rows"])
+        rope_rows = data["presets"].get("rope_scaling", {}).get("rows", {})
+        self.extras: dict[str, dict] = {name: {k: row[k] for k in PRESET_EXTRAS} for name, row in rope_rows.items()}
+        self.origin: dict[tuple[str, str], str] = {}
+        self.source: dict[tuple[str, str], str] = {}
+        self.files: dict[str, dict] = {}
+
+    def _tables(self) -> dict[str, dict]:
+        return {"gpus": self.gpus, "api_prices": self.api_prices, "presets": self.presets,
+                "extras": self.extras, "origin": self.origin, "source": self.source, "files": self.files}
+
+    def snapshot(self) -> CatalogSnapshot:
+        """A deep copy of every table, to hand to :meth:`restore`."""
+        return CatalogSnapshot(**copy.deepcopy(self._tables()))
+
+    def restore(self, snapshot: CatalogSnapshot) -> None:
+        """Put every table back as it was at ``snapshot`` (in place; the snapshot stays usable)."""
+        if not isinstance(snapshot, CatalogSnapshot):
+            raise TypeError(f"restore() takes what snapshot() returned, not {type(snapshot).__name__}")
+        for name, table in self._tables().items():
+            table.clear()
+            table.update(copy.deepcopy(getattr(snapshot, name)))
+
+    def table(self, catalog: str) -> dict[str, dict]:
+        """The rows of ``catalog`` ("gpus", "api_prices" or "presets")."""
+        tables = {"gpus": self.gpus, "api_prices": self.api_prices, "presets": self.presets}
+        if catalog not in tables:
+            raise InputError("catalog", catalog, "must be one of: " + ", ".join(repr(t) for t in tables))
+        return tables[catalog]
+
+    def info(self) -> dict:
+        """Units and "as of" notes of the three catalogs, and how many rows each has now."""
+        return {section: {"as_of": self.bundled[section]["as_of"], "units": dict(self.bundled[section]["units"]),
+                          "rows": len(self.table(section))} for section in _SECTIONS}
+
+    def _store(self, catalog: str, name: str, row: dict, origin: str, source: str | None = None) -> None:
+        self.table(catalog)[name] = row
+        self.origin[(catalog, name)] = origin
+        if source is None:
+            self.source.pop((catalog, name), None)
+        else:
+            self.source[(catalog, name)] = source
+
+    def add_gpu(self, name: Any, fields: Mapping[str, Any], origin: str = "registered") -> dict:
+        """Validate a GPU row (:data:`GPU_ROW`, and an optional ``source`` text) and store it."""
+        name = _check_name("name", name)
+        source = _source_text(fields.get("source"))
+        row = validate(GPU_ROW, {k: v for k, v in fields.items() if k != "source"},
+                       known_as="a field of a GPU row", others=("source",))
+        self._store("gpus", name, row, origin, source)
+        return dict(row)
+
+    def add_api_model(self, name: Any, fields: Mapping[str, Any], origin: str = "registered") -> dict:
+        """Validate an API price row (:data:`API_ROW`) and store it."""
+        name = _check_name("name", name)
+        row = validate(API_ROW, fields, known_as="a field of an API price row")
+        self._store("api_prices", name, row, origin)
+        return dict(row)
+
+    def add_preset(self, name: Any, fields: Mapping[str, Any], origin: str = "registered") -> dict:
+        """Validate a preset (:data:`PRESET_ROW`) and store it; returns the architecture row."""
+        name = _check_name("name", name)
+        used = validate(PRESET_ROW, fields, check=_preset_check, known_as="a preset parameter")
+        row = {key: used[key] for key in ARCHITECTURE}
+        row.update({key: used[key] for key in SERVING_ARCHITECTURE if used[key] is not None})
+        extras = {key: used[key] for key in PRESET_EXTRAS if used[key] is not None}
+        self._store("presets", name, row, origin)
+        if extras:
+            self.extras[name] = extras
+        else:
+            self.extras.pop(name, None)
+        return dict(row)
+
+
+def _preset_check(row: dict) -> dict[str, tuple[Any, str]]:
+    errors: dict[str, tuple[Any, str]] = {}
+    if row["n_kv_heads"] > row["n_attention_heads"]:
+        errors["n_kv_heads"] = (row["n_kv_heads"], f"must be <= n_attention_heads ({row['n_attention_heads']})")
+    if row["n_active_params"] is not None and row["n_active_params"] > row["n_params"]:
+        errors["n_active_params"] = (row["n_active_params"], f"must be <= n_params ({row['n_params']:g})")
+    return errors
+
+
+CATALOGS = Catalogs({"gpus": _load("gpus"), "api_prices": _load("api_prices"), "presets": _load("presets")})
+"""The catalogs every lookup, recipe and register call uses."""
+
+# The same dict objects as CATALOGS' (restore() changes them in place), for code that
+# still reaches into the module's tables by their old names.
+_GPUS = CATALOGS.gpus
+_API = CATALOGS.api_prices
+_PRESETS = CATALOGS.presets
 
 
 def catalog_info() -> dict:
     """Units and "as of" notes of the three catalogs, and how many rows each has now."""
-    return {
-        "gpus": {"as_of": _gpu_file["as_of"], "units": dict(_gpu_file["units"]), "rows": len(_GPUS)},
-        "api_prices": {"as_of": _api_file["as_of"], "units": dict(_api_file["units"]), "rows": len(_API)},
-        "presets": {"as_of": _preset_file["as_of"], "units": dict(_preset_file["units"]), "rows": len(_PRESETS)},
-    }
-
-
-def catalog_revision() -> int:
-    """A counter that goes up whenever a row is registered (so choice lists can refresh)."""
-    return _revision
+    return CATALOGS.info()
 
 
 def row_origin(catalog: str, name: str) -> str:
     """Where a row came from: "bundled", or what registered it ("registered", a file name)."""
-    tables = {"gpus": _GPUS, "api_prices": _API, "presets": _PRESETS}
-    if catalog not in tables:
-        raise InputError("catalog", catalog, "must be one of: " + ", ".join(repr(t) for t in tables))
-    if name not in tables[catalog]:
-        raise _unknown("name", name, list(tables[catalog]))
-    return _ORIGIN.get((catalog, name), "bundled")
+    table = CATALOGS.table(catalog)
+    if name not in table:
+        raise _unknown("name", name, list(table))
+    return CATALOGS.origin.get((catalog, name), "bundled")
 
 
 def row_source(catalog: str, name: str) -> str | None:
     """Where a row's figures come from (a URL and what it states), when its file says so."""
     row_origin(catalog, name)  # the same checks and errors
-    return _SOURCE.get((catalog, name))
+    return CATALOGS.source.get((catalog, name))
 
 
 def _unknown(field: str, name: Any, names: list[str]) -> InputError:
@@ -105,66 +247,55 @@ def _unknown(field: str, name: Any, names: list[str]) -> InputError:
 
 def gpu_names() -> list[str]:
     """Names of every GPU in the catalog, bundled first, in catalog order."""
-    return list(_GPUS)
+    return list(CATALOGS.gpus)
 
 
 def get_gpu(name: str) -> dict:
     """The catalog row of GPU ``name``: flops (TFLOP/s BF16), vram_GB, bw_GB_s, usd_h, tdp (W)."""
-    if not isinstance(name, str) or name not in _GPUS:
+    if not isinstance(name, str) or name not in CATALOGS.gpus:
         raise _unknown("gpu", name, gpu_names())
-    return _GPUS[name]
+    return CATALOGS.gpus[name]
 
 
 def api_model_names() -> list[str]:
     """Names of every priced API model."""
-    return list(_API)
+    return list(CATALOGS.api_prices)
 
 
 def get_api_price(name: str) -> dict:
     """USD per million tokens of API model ``name``: keys input, output."""
-    if not isinstance(name, str) or name not in _API:
+    if not isinstance(name, str) or name not in CATALOGS.api_prices:
         raise _unknown("api_model", name, api_model_names())
-    return _API[name]
+    return CATALOGS.api_prices[name]
 
 
 def get_preset_extras(name: str) -> dict:
     """Preset ``name``'s RoPE-scaling fields: ``{"T_extended": ..., "rope_factor": ...}``, each
     None when the model has no rope_scaling (or the preset does not say)."""
-    if not isinstance(name, str) or name not in _PRESETS:
+    if not isinstance(name, str) or name not in CATALOGS.presets:
         raise _unknown("preset", name, preset_names())
-    extras = _EXTRAS.get(name, {})
+    extras = CATALOGS.extras.get(name, {})
     return {k: extras.get(k) for k in PRESET_EXTRAS}
 
 
 def preset_names() -> list[str]:
     """Names of every model preset."""
-    return list(_PRESETS)
+    return list(CATALOGS.presets)
 
 
 def get_preset(model_id: str) -> dict:
     """A copy of preset ``model_id``'s architecture parameters (the keys of ARCHITECTURE)."""
-    if not isinstance(model_id, str) or model_id not in _PRESETS:
+    if not isinstance(model_id, str) or model_id not in CATALOGS.presets:
         raise _unknown("preset", model_id, preset_names())
-    return dict(_PRESETS[model_id])
+    return dict(CATALOGS.presets[model_id])
 
 
 def list_presets() -> list[dict]:
     """One summary row per preset: id, label (the name after the last "/"), theta, T_train."""
     return [
         {"id": name, "label": name.split("/")[-1], "theta": row["theta"], "T_train": row["T_train"]}
-        for name, row in _PRESETS.items()
+        for name, row in CATALOGS.presets.items()
     ]
-
-
-def choice_names(catalog: str) -> list[str]:
-    """The allowed names of a choice parameter's catalog ("gpu", "api_model", "preset")."""
-    if catalog == "gpu":
-        return gpu_names()
-    if catalog == "api_model":
-        return api_model_names()
-    if catalog == "preset":
-        return preset_names()
-    raise KeyError(catalog)
 
 
 register_choices("gpu", gpu_names)
@@ -181,41 +312,6 @@ def _check_name(field: str, name: Any) -> str:
     if len(name) > 200:
         raise InputError(field, name, "must be at most 200 characters")
     return name
-
-
-def _positive(field: str, value: Any, *, allow_zero: bool = False, low: float = 0.0,
-              high: float = math.inf) -> float:
-    if isinstance(value, bool):
-        raise InputError(field, value, "must be a number (a boolean is not a number)")
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            raise InputError(field, value, "must be a finite number") from None
-    if not isinstance(value, (int, float)):
-        raise InputError(field, value, "must be a finite number")
-    try:
-        value = float(value)
-    except OverflowError:
-        raise InputError(field, value, "must be a finite number within the float range") from None
-    if not math.isfinite(value):
-        raise InputError(field, value, "must be a finite number")
-    if value < 0 or (value == 0 and not allow_zero) or (0 < value < low) or value > high:
-        bound = ">= 0" if allow_zero else "> 0"
-        floor = f", at least {low:g} when not 0" if low and allow_zero else (f" and >= {low:g}" if low else "")
-        raise InputError(field, value, f"must be {bound}{floor} and <= {high:g}")
-    return value
-
-
-def _register(catalog: str, table: dict, name: str, row: dict, origin: str, source: str | None = None) -> None:
-    global _revision
-    table[name] = row
-    _ORIGIN[(catalog, name)] = origin
-    if source is None:
-        _SOURCE.pop((catalog, name), None)
-    else:
-        _SOURCE[(catalog, name)] = source
-    _revision += 1
 
 
 def _source_text(source: Any) -> str | None:
@@ -240,29 +336,16 @@ def register_gpu(
 ) -> dict:
     """Add or replace a GPU row: flops in TFLOP/s (BF16), vram_GB, bw_GB_s, usd_h (0 for a
     local card), tdp in W; ``source`` says where the figures come from (see
-    :func:`row_source`). Returns the stored row."""
-    name = _check_name("name", name)
-    source = _source_text(source)
-    row = {
-        "flops": _positive("flops", flops, low=1e-3, high=1e6),
-        "vram_GB": _positive("vram_GB", vram_GB, low=1e-3, high=1e5),
-        "bw_GB_s": _positive("bw_GB_s", bw_GB_s, low=1e-3, high=1e7),
-        "usd_h": _positive("usd_h", usd_h, allow_zero=True, high=1e6),
-        "tdp": _positive("tdp", tdp, allow_zero=True, high=1e6),
-    }
-    _register("gpus", _GPUS, name, row, origin, source)
-    return dict(row)
+    :func:`row_source`). Each field is checked as declared in :data:`GPU_ROW`. Returns the
+    stored row."""
+    fields = {"flops": flops, "vram_GB": vram_GB, "bw_GB_s": bw_GB_s, "usd_h": usd_h, "tdp": tdp, "source": source}
+    return CATALOGS.add_gpu(name, fields, origin)
 
 
 def register_api_model(name: str, *, input: float, output: float, origin: str = "registered") -> dict:
-    """Add or replace an API price row, in USD per million input and output tokens."""
-    name = _check_name("name", name)
-    row = {
-        "input": _positive("input", input, allow_zero=True, high=1e6),
-        "output": _positive("output", output, allow_zero=True, high=1e6),
-    }
-    _register("api_prices", _API, name, row, origin)
-    return dict(row)
+    """Add or replace an API price row, in USD per million input and output tokens
+    (declared in :data:`API_ROW`)."""
+    return CATALOGS.add_api_model(name, {"input": input, "output": output}, origin)
 
 
 def register_preset(name: str, origin: str = "registered", *, T_extended: Any = None,
@@ -274,47 +357,13 @@ def register_preset(name: str, origin: str = "registered", *, T_extended: Any = 
     (:data:`~taf_widgets.core.params.SERVING_ARCHITECTURE`), kept only when given.
     ``T_extended`` and ``rope_factor`` (optional) say how far a rope_scaling entry extends
     the model (:func:`get_preset_extras`). Returns the stored architecture row."""
-    name = _check_name("name", name)
-    extras = {}
-    for key, value, low, kind in (("T_extended", T_extended, 1, "int"), ("rope_factor", rope_factor, 1, "float")):
-        if value is not None:
-            extras[key] = coerce(Param(key, key, kind, low=low, high=1e8 if kind == "int" else 1e6), value)
-    known = {**ARCHITECTURE, **SERVING_ARCHITECTURE}
-    unknown = [k for k in params if k not in known]
-    if unknown:
-        raise InputError(unknown[0], params[unknown[0]],
-                         "is not a preset parameter; known: " + ", ".join(known))
-    row: dict[str, Any] = {}
-    for key, param in ARCHITECTURE.items():
-        if key in params:
-            row[key] = coerce(param, params[key])
-        elif key == "has_SWA":
-            row[key] = False
-        else:
-            raise InputError(key, None, "is required for a preset: " + param.allowed())
-    for key, param in SERVING_ARCHITECTURE.items():
-        if params.get(key) is not None:
-            row[key] = coerce(param, params[key])
-    if row["n_kv_heads"] > row["n_attention_heads"]:
-        raise InputError("n_kv_heads", row["n_kv_heads"],
-                         f"must be <= n_attention_heads ({row['n_attention_heads']})")
-    if row.get("n_active_params") is not None and row["n_active_params"] > row["n_params"]:
-        raise InputError("n_active_params", row["n_active_params"], f"must be <= n_params ({row['n_params']:g})")
-    _register("presets", _PRESETS, name, row, origin)
-    if extras:
-        _EXTRAS[name] = extras
-    else:
-        _EXTRAS.pop(name, None)
-    return dict(row)
+    return CATALOGS.add_preset(name, {**params, "T_extended": T_extended, "rope_factor": rope_factor}, origin)
 
 
 # ── custom catalog files ─────────────────────────────────────────────────────
 
 MAX_CATALOG_BYTES = 4_000_000
 MAX_CATALOG_ROWS = 10_000
-_GPU_KEYS = ("flops", "vram_GB", "bw_GB_s", "usd_h", "tdp", "source")
-_API_KEYS = ("input", "output")
-_SECTIONS = ("gpus", "api_prices", "presets")
 
 
 BUNDLED_CATALOGS: dict[str, Path] = {"extra-gpus": _DATA / "gpus_extra.json"}
@@ -374,19 +423,13 @@ def _parse_json(text: str, where: str) -> dict:
 
 def _toml_module(where: str) -> Any:
     """tomllib (Python 3.11+), else the tomli package, else an error that says JSON works."""
-    try:
-        import tomllib
-
-        return tomllib
-    except ImportError:
-        pass
-    try:
-        import tomli
-
-        return tomli
-    except ImportError:
-        raise InputError("path", where, "is TOML, which needs Python 3.11 or the 'tomli' package "
-                                        "(pip install tomli); a .json catalog works on any Python") from None
+    for name in ("tomllib", "tomli"):
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            pass
+    raise InputError("path", where, "is TOML, which needs Python 3.11 or the 'tomli' package "
+                                    "(pip install tomli); a .json catalog works on any Python")
 
 
 def _parse_toml(text: str, where: str) -> dict:
@@ -413,7 +456,7 @@ def _load_rows(data: dict, file: Path) -> dict:
     if as_of is not None and (not isinstance(as_of, str) or len(as_of) > 200):
         raise InputError("as_of", as_of, f"must be a text of at most 200 characters (in {origin})")
 
-    saved = (dict(_GPUS), dict(_API), dict(_PRESETS), dict(_ORIGIN), dict(_SOURCE), _revision, dict(_EXTRAS))
+    saved = CATALOGS.snapshot()
     added: dict[str, list[str]] = {s: [] for s in _SECTIONS}
     replaced: dict[str, list[str]] = {s: [] for s in _SECTIONS}
     try:
@@ -425,46 +468,33 @@ def _load_rows(data: dict, file: Path) -> dict:
                 raise InputError(section, _brief(rows), f"must map row names to their fields (in {origin})")
             if len(rows) > MAX_CATALOG_ROWS:
                 raise InputError(section, f"{len(rows):,} rows", f"must have at most {MAX_CATALOG_ROWS:,} rows")
-            table = {"gpus": _GPUS, "api_prices": _API, "presets": _PRESETS}[section]
+            table = CATALOGS.table(section)
             for name, row in rows.items():
                 existed = isinstance(name, str) and name in table
                 _load_row(section, name, row, origin)
                 (replaced if existed else added)[section].append(name)
     except BaseException:
-        _restore(saved)
+        CATALOGS.restore(saved)
         raise
-    _FILES[origin] = {"file": origin, "path": str(file), "as_of": as_of,
-                      "rows": {s: added[s] + replaced[s] for s in _SECTIONS}}
+    CATALOGS.files[origin] = {"file": origin, "path": str(file), "as_of": as_of,
+                              "rows": {s: added[s] + replaced[s] for s in _SECTIONS}}
     return {"file": origin, "path": str(file), "as_of": as_of, "added": added, "replaced": replaced}
 
 
 def _load_row(section: str, name: Any, row: Any, origin: str) -> None:
+    """Register one row of a file; its errors name ``section[name].field`` and the file."""
     where = f"{section}[{name!r}]" if isinstance(name, str) and len(name) <= 200 else section
     if not isinstance(row, dict):
         raise InputError(where, _brief(row), f"must be a table of fields (in {origin})")
-    keys = {"gpus": _GPU_KEYS, "api_prices": _API_KEYS,
-            "presets": (*ARCHITECTURE, *SERVING_ARCHITECTURE, *PRESET_EXTRAS)}[section]
-    for key in row:
-        if key not in keys:
-            raise InputError(f"{where}.{str(key)[:100]}", _brief(row[key]), "is not a field of this section; "
-                             "known: " + ", ".join(keys) + f" (in {origin})")
     try:
-        if section == "gpus":
-            missing = [k for k in _GPU_KEYS[:4] if k not in row]
-            if missing:
-                raise InputError(missing[0], None, "is required: " + ", ".join(_GPU_KEYS[:4])
-                                 + " are required, tdp and source are optional")
-            register_gpu(name, origin=origin, **row)
-        elif section == "api_prices":
-            missing = [k for k in _API_KEYS if k not in row]
-            if missing:
-                raise InputError(missing[0], None, "is required: input and output, USD per million tokens")
-            register_api_model(name, origin=origin, **row)
-        else:
-            register_preset(name, origin=origin, **row)
+        _check_name("name", name)
     except InputError as exc:
-        field = where if exc.field == "name" else f"{where}.{exc.field}"
-        raise InputError(field, exc.value, f"{exc.allowed} (in {origin})") from None
+        raise InputError(where, exc.value, f"{exc.allowed} (in {origin})") from None
+    add = {"gpus": CATALOGS.add_gpu, "api_prices": CATALOGS.add_api_model, "presets": CATALOGS.add_preset}[section]
+    try:
+        add(name, row, origin)
+    except InputError as exc:
+        raise InputError(f"{where}.{str(exc.field)[:100]}", _brief(exc.value), f"{exc.allowed} (in {origin})") from None
 
 
 def _brief(value: Any) -> Any:
@@ -478,16 +508,6 @@ def _brief(value: Any) -> Any:
     return value
 
 
-def _restore(saved: tuple) -> None:
-    global _revision
-    for table, copy in zip((_GPUS, _API, _PRESETS, _ORIGIN, _SOURCE), saved[:5]):
-        table.clear()
-        table.update(copy)
-    _revision = saved[5]
-    _EXTRAS.clear()
-    _EXTRAS.update(saved[6])
-
-
 def catalog_files() -> list[dict]:
     """The catalog files loaded so far: file (the origin its rows show), path, as_of, rows."""
-    return [{**info, "rows": {k: list(v) for k, v in info["rows"].items()}} for info in _FILES.values()]
+    return [{**info, "rows": {k: list(v) for k, v in info["rows"].items()}} for info in CATALOGS.files.values()]
