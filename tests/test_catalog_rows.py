@@ -78,8 +78,9 @@ def test_a_missing_row_field_is_required_as_a_recipe_input_is(tmp_path):
 def test_an_unknown_row_field_is_named_with_the_known_ones():
     err = error_of(core.register_preset, "org/test", **dict(core.get_preset(LLAMA), rope=1))
     assert err.field == "rope"
-    assert str(err) == format_error("rope", 1, "is not a preset parameter; known: "
-                                               + ", ".join(p.name for p in PRESET_ROW))
+    assert str(err) == format_error(
+        "rope", 1, "is not a preset parameter; known: " + ", ".join(p.name for p in PRESET_ROW)
+    )
     recipe_err = error_of(run_recipe, "X-2", preset=LLAMA, rope=1)
     assert str(recipe_err).startswith("rope: got 1; is not a parameter of this recipe; known: ")
 
