@@ -1,6 +1,6 @@
 """The example notebooks: every one runs top to bottom in a fresh kernel and shows its widgets,
 the teaching notebooks cover every step of their recipe, and the committed files carry no
-outputs and match their generator (tools/make_notebooks.py)."""
+outputs and match their sources (tools/notebooks/, built by tools/make_notebooks.py)."""
 
 from __future__ import annotations
 
