@@ -83,13 +83,15 @@ def test_teaching_notebook_explains_every_step_of_its_recipe(path):
 @pytest.mark.parametrize("path", TEACHING_NOTEBOOKS, ids=rel)
 def test_teaching_notebook_exercises_have_solutions(path):
     nb = read(path)
-    solutions = [i for i, cell in enumerate(nb.cells)
-                 if cell.cell_type == "markdown" and "#### Solution" in cell.source]
+    solutions = [
+        i for i, cell in enumerate(nb.cells) if cell.cell_type == "markdown" and "#### Solution" in cell.source
+    ]
     assert len(solutions) >= 2, f"{rel(path)}: at least two exercises with solutions"
     for i in solutions:
         nxt = nb.cells[i + 1]
         assert nxt.cell_type == "code" and "solution" in nxt.metadata.get("tags", []), (
-            f"{rel(path)}: the cell after a Solution heading must be a code cell tagged 'solution'")
+            f"{rel(path)}: the cell after a Solution heading must be a code cell tagged 'solution'"
+        )
         assert "assert" in nxt.source, f"{rel(path)}: a solution should check its own answer"
 
 
@@ -98,15 +100,19 @@ def test_notebook_is_saved_without_outputs(path):
     for cell in read(path).cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, (
-                f"{rel(path)} was saved with outputs; clear them before committing")
+                f"{rel(path)} was saved with outputs; clear them before committing"
+            )
 
 
 def test_generated_notebooks_are_up_to_date():
     spec = importlib.util.spec_from_file_location("make_notebooks", GENERATOR)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    stale = [name for name, text in module.build_all().items()
-             if not (EXAMPLES / name).exists() or (EXAMPLES / name).read_text(encoding="utf-8") != text]
+    stale = [
+        name
+        for name, text in module.build_all().items()
+        if not (EXAMPLES / name).exists() or (EXAMPLES / name).read_text(encoding="utf-8") != text
+    ]
     assert not stale, f"regenerate with `python tools/make_notebooks.py`: {stale}"
 
 
@@ -118,17 +124,18 @@ def test_generated_notebooks_are_up_to_date():
 def test_notebook_runs_top_to_bottom(path):
     nbclient = pytest.importorskip("nbclient")
     nb = read(path)
-    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
-                                     resources={"metadata": {"path": str(path.parent)}})
+    client = nbclient.NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     client.execute()  # in memory only: the file on disk keeps no outputs
 
     outputs = [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs]
     errors = [out for out in outputs if out.output_type == "error"]
     assert not errors, f"{rel(path)}: {errors[0].ename}: {errors[0].evalue}"
     for out in outputs:
-        text = out.get("text", "") if out.output_type == "stream" else \
-            str(out.get("data", {}).get("text/plain", ""))
+        text = out.get("text", "") if out.output_type == "stream" else str(out.get("data", {}).get("text/plain", ""))
         assert "Traceback (most recent call last)" not in text, f"{rel(path)} printed a traceback:\n{text}"
     if uses_widget(nb):
         assert any(WIDGET_VIEW in out.get("data", {}) for out in outputs), (
-            f"{rel(path)} creates a RecipeWidget but displayed no widget view")
+            f"{rel(path)} creates a RecipeWidget but displayed no widget view"
+        )
