@@ -32,8 +32,8 @@ import argparse
 import importlib.util
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the facts use this tree's core, installed or not
@@ -84,16 +84,14 @@ FILTERS = {"sci": sci, "minus": minus, "words": words}
 # ── sources ──────────────────────────────────────────────────────────────────
 
 
-@dataclass
-class Cell:
+class Cell(NamedTuple):
     kind: str  # "markdown" or "code"
     text: str
     line: int  # where it starts in the source, for error messages
-    tags: list[str] = field(default_factory=list)
+    tags: tuple[str, ...] = ()
 
 
-@dataclass
-class Source:
+class Source(NamedTuple):
     path: Path
     title: str
     cell_id: str
@@ -138,12 +136,12 @@ def parse_source(path: Path) -> Source:
                 raise SourceError(f"{where}:{i + 1}: a code cell opens with {CODE_OPEN!r}, got {line!r}")
             close_markdown(i + 1)
             start, i = i + 1, i + 1
-            tags: list[str] = []
+            tags: tuple[str, ...] = ()
             while i < len(lines) and lines[i].startswith(":"):
                 key, _, value = lines[i][1:].partition(":")
                 if key != "tags" or not (value.strip().startswith("[") and value.strip().endswith("]")):
                     raise SourceError(f"{where}:{i + 1}: the only cell option is ':tags: [a, b]', got {lines[i]!r}")
-                tags = [tag.strip() for tag in value.strip()[1:-1].split(",") if tag.strip()]
+                tags = tuple(tag.strip() for tag in value.strip()[1:-1].split(",") if tag.strip())
                 i += 1
             body = []
             while i < len(lines) and lines[i] != CODE_CLOSE:
@@ -219,7 +217,7 @@ def build(path: Path) -> nbformat.NotebookNode:
         if cell.kind == "markdown":
             cells.append(new_markdown_cell(fill(cell, facts, path, used), id=cell_id))
         else:
-            metadata: dict[str, object] = {"tags": cell.tags} if cell.tags else {}
+            metadata: dict[str, object] = {"tags": list(cell.tags)} if cell.tags else {}
             if "solution" in cell.tags:
                 metadata["jupyter"] = {"source_hidden": True}  # a solution starts collapsed in JupyterLab
             cells.append(new_code_cell(cell.text, id=cell_id, metadata=metadata))
