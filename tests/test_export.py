@@ -262,8 +262,9 @@ def test_to_code_registers_custom_rows_so_a_fresh_session_reruns_it():
                run_recipe("X-5", preset="lab/model-7b")]
     codes = [to_code(r) for r in results]
     # A fresh session: the custom rows are gone until the code registers them.
-    for name, table in (("_GPUS", "Lab GPU"), ("_API", "Lab API"), ("_PRESETS", "lab/model-7b")):
-        del getattr(catalogs, name)[table]
+    for table, name in ((catalogs.CATALOGS.gpus, "Lab GPU"), (catalogs.CATALOGS.api_prices, "Lab API"),
+                        (catalogs.CATALOGS.presets, "lab/model-7b")):
+        del table[name]
     for result, code in zip(results, codes):
         namespace: dict = {}
         exec(code, namespace)

@@ -215,12 +215,6 @@ def _preset_check(row: dict) -> dict[str, tuple[Any, str]]:
 CATALOGS = Catalogs({"gpus": _load("gpus"), "api_prices": _load("api_prices"), "presets": _load("presets")})
 """The catalogs every lookup, recipe and register call uses."""
 
-# The same dict objects as CATALOGS' (restore() changes them in place), for code that
-# still reaches into the module's tables by their old names.
-_GPUS = CATALOGS.gpus
-_API = CATALOGS.api_prices
-_PRESETS = CATALOGS.presets
-
 
 def catalog_info() -> dict:
     """Units and "as of" notes of the three catalogs, and how many rows each has now."""

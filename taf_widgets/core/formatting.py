@@ -63,7 +63,7 @@ def _text(x: Any) -> str:
     return _plain(x)
 
 
-def _round(x: float | int, quantum: Decimal) -> Decimal:
+def _round(x: float | int | Decimal, quantum: Decimal) -> Decimal:
     return Decimal(x).quantize(quantum, rounding=ROUND_HALF_UP)
 
 

@@ -17,7 +17,6 @@ and a bad one raises :class:`InputError` naming it.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from typing import Any, Mapping
 
 from .errors import InputError
 from .jsondata import parse_json_object
-from .params import ARCHITECTURE, SERVING_ARCHITECTURE, coerce
+from .params import ARCHITECTURE, SERVING_ARCHITECTURE, Param, coerce
 
 __all__ = ["ConfigPreset", "preset_from_config", "SUPPORTED_FAMILIES", "MAX_CONFIG_BYTES"]
 
@@ -291,43 +290,31 @@ class _Reader:
     def int(self, key: str, low: int, high: int, default: Any = _MISSING, *, where: Mapping | None = None,
             name: str | None = None) -> int | None:
         source = self.data if where is None else where
-        name = name or key
+        param = Param(name or key, name or key, "int", low=low, high=high)
         value = source.get(key, _MISSING)
         if value is _MISSING or value is None:
             if default is _MISSING:
-                self.errors.setdefault(name, (None, f"is missing: a whole number from {low:,} to {high:,}"))
+                self.errors.setdefault(param.name, (None, "is missing: " + param.allowed()))
             return None if default is _MISSING else default
-        allowed = f"must be a whole number from {low:,} to {high:,}"
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.errors.setdefault(name, (_clip(value), allowed))
-            return None
-        if isinstance(value, float) and not (math.isfinite(value) and value == int(value)):
-            self.errors.setdefault(name, (value, allowed))
-            return None
-        value = int(value)
-        if not low <= value <= high:
-            self.errors.setdefault(name, (value, allowed))
-            return None
-        return value
+        return self._coerce(param, value)
 
     def number(self, key: str, low: float, high: float, *, where: Mapping | None = None,
                name: str | None = None) -> float | None:
         source = self.data if where is None else where
-        name = name or key
-        value = source.get(key)
-        allowed = f"must be a number > {low:g} and <= {high:g}"
+        param = Param(name or key, name or key, "float", low=low, low_open=True, high=high)
+        return self._coerce(param, source.get(key))
+
+    def _coerce(self, param: Param, value: Any) -> Any:
+        """``value`` checked by the same declarations as a recipe's inputs (text is not read
+        as a number here: a config.json writes its numbers as numbers)."""
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.errors.setdefault(name, (_clip(value), allowed))
+            self.errors.setdefault(param.name, (_clip(value), param.allowed()))
             return None
         try:
-            value = float(value)
-        except OverflowError:
-            self.errors.setdefault(name, ("a number beyond the float range", allowed))
+            return coerce(param, value)
+        except InputError as exc:
+            self.errors.setdefault(param.name, (exc.value, exc.allowed))
             return None
-        if not (math.isfinite(value) and low < value <= high):
-            self.errors.setdefault(name, (value, allowed))
-            return None
-        return value
 
     def flag(self, key: str, default: bool) -> bool:
         value = self.data.get(key)
