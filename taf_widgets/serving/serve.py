@@ -199,9 +199,9 @@ def install_compression() -> None:
 def missing_module() -> str | None:
     """The name of a module the server needs that is not installed (the ``serve`` extra's), or None."""
     try:
+        import voila.app  # noqa: F401 - first: the one a plain install lacks is named
         import jupyter_client.provisioning  # noqa: F401 - the kernel provisioners
         import tornado.websocket  # noqa: F401
-        import voila.app  # noqa: F401
     except ModuleNotFoundError as exc:  # the top-level package, not the submodule
         return (exc.name or str(exc)).partition(".")[0]
     # the kernels' own package: the server never imports it, the kernels it starts do
