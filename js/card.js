@@ -65,7 +65,7 @@ function cardBox(card) {
 }
 
 /**
- * @param {{model: {get: (k: string) => any, on: Function, off: Function}, el: HTMLElement}} view
+ * @param {Pick<import("@anywidget/types").RenderProps<CardModel>, "model" | "el">} view
  * @returns {() => void} cleanup
  */
 function render({ model, el }) {
@@ -95,4 +95,5 @@ function render({ model, el }) {
 }
 
 export { render };
-export default { render };
+/** anywidget's contract (`export default { render }`), checked against its types. */
+export default /** @satisfies {import("@anywidget/types").AnyWidget<CardModel>} */ ({ render });

@@ -17,7 +17,7 @@ const TONES = ["go", "caution", "no"];
 let views = 0;
 
 /**
- * @param {{model: any, el: HTMLElement}} view
+ * @param {Pick<import("@anywidget/types").RenderProps<CompareModel>, "model" | "el">} view
  * @returns {() => void} cleanup
  */
 function render({ model, el }) {
@@ -107,4 +107,5 @@ function render({ model, el }) {
 }
 
 export { render };
-export default { render };
+/** anywidget's contract (`export default { render }`), checked against its types. */
+export default /** @satisfies {import("@anywidget/types").AnyWidget<CompareModel>} */ ({ render });

@@ -29,9 +29,15 @@ import { SEND_INTERVAL_MS, TYPING_DEBOUNCE_MS, debounce, realClock, throttle } f
  */
 
 /**
+ * What a control sends for its parameter: a number, a bool, a choice, null for an empty
+ * optional field, or text that did not parse (for Python to judge).
+ * @typedef {number | boolean | string | null} ParamValue
+ */
+
+/**
  * @typedef {object} ControlContext
  * @property {string} id unique id of the exact-value input (for <label for>)
- * @property {(name: string, value: unknown) => void} send
+ * @property {(name: string, value: ParamValue) => void} send
  * @property {() => void} onIdle the user stopped dragging or typing: show the model's value
  * @property {AbortSignal} signal removes every DOM listener of the control when aborted
  * @property {import("./timing.js").Clock} [clock]

@@ -13,18 +13,31 @@ import { caveatList, confidencePill, otherNotes } from "./trust.js";
  * @property {string} recipe_id
  * @property {RecipeSpec} _spec
  * @property {string} preset "" means none (custom values)
- * @property {Record<string, number | boolean | string | null>} params current values by name
+ * @property {Record<string, import("./controls.js").ParamValue>} params current values by name
  * @property {RecipeResultData | null} result the last good RecipeResult.to_dict()
  * @property {Record<string, string>} errors field name → message; empty when all valid
  * @property {boolean} stale true while errors is not empty (result is then the last good one)
  * @property {number} revision +1 per recomputed result
+ * @property {string[]} config_notes how the last loaded config.json became a preset
+ * @property {Measured | Record<string, never>} measured the measured γ_obs of the preset's model; {} when none
+ */
+
+/**
+ * A row of the measured panel, as RecipeWidget.measured sends it.
+ * @typedef {object} Measured
+ * @property {string} model
+ * @property {number} gamma_obs
+ * @property {number} R2
+ * @property {string} corpus
+ * @property {string} corpus_label
+ * @property {string} source
  */
 
 /**
  * @typedef {object} RecipeSpec
  * @property {{id: string, name: string, description: string, question: string, category: string,
  *   uses_sections: string[], takes_preset: boolean, params: import("./controls.js").ParamSpec[]}} recipe
- * @property {{id: string, label: string}[]} presets
+ * @property {{id: string, label: string, origin?: string}[]} presets
  * @property {string} as_of
  */
 
@@ -35,7 +48,7 @@ import { caveatList, confidencePill, otherNotes } from "./trust.js";
  * @property {string} name
  * @property {string} formula
  * @property {Record<string, unknown>} inputs
- * @property {unknown} result number | string | null | object | list of objects
+ * @property {import("./format.js").Datum} result number | string | null | object | list of objects
  * @property {string} interpretation
  * @property {string} unit
  * @property {Record<string, unknown>} [breakdown]
@@ -59,13 +72,9 @@ import { caveatList, confidencePill, otherNotes } from "./trust.js";
  */
 
 /**
- * The part of anywidget's model the view uses.
- * @typedef {object} Model
- * @property {<K extends keyof RecipeModel>(name: K) => RecipeModel[K]} get
- * @property {(name: string, value: unknown) => void} set
- * @property {() => void} save_changes
- * @property {(event: string, callback: () => void) => void} on
- * @property {(event: string, callback: () => void) => void} off
+ * anywidget's view arguments, with RecipeWidget's traits as the model's; the view uses
+ * `model` and `el`.
+ * @typedef {import("@anywidget/types").RenderProps<RecipeModel>} RenderProps
  */
 
 const EVENTS = [
@@ -106,7 +115,7 @@ let liveViews = 0;
 const publishLiveViews = () => document.documentElement.setAttribute("data-taf-live-views", String(liveViews));
 
 /**
- * @param {{model: Model, el: HTMLElement}} view
+ * @param {Pick<RenderProps, "model" | "el">} view
  * @returns {() => void} cleanup: removes every listener and cancels pending sends
  */
 function render({ model, el }) {
@@ -196,7 +205,7 @@ function render({ model, el }) {
   }
 
   /** Send one edited value: a whole new params object, as the contract asks. */
-  const send = (/** @type {string} */ name, /** @type {unknown} */ value) => {
+  const send = (/** @type {string} */ name, /** @type {import("./controls.js").ParamValue} */ value) => {
     if (destroyed) return;
     const current = model.get("params") || {};
     if (name in current && Object.is(current[name], value)) return;
@@ -222,7 +231,7 @@ function render({ model, el }) {
     domListeners = new AbortController();
     const signal = domListeners.signal;
     controls = new Map();
-    const recipe = spec && spec.recipe ? spec.recipe : /** @type {RecipeSpec["recipe"]} */ ({ params: [] });
+    const recipe = spec && spec.recipe ? spec.recipe : /** @type {Partial<RecipeSpec["recipe"]>} */ ({ params: [] });
 
     const fields = h("div", { class: "taf-controls" });
     presetSelect = null;
@@ -410,4 +419,5 @@ function render({ model, el }) {
 }
 
 export { render };
-export default { render };
+/** anywidget's contract (`export default { render }`), checked against its types. */
+export default /** @satisfies {import("@anywidget/types").AnyWidget<RecipeModel>} */ ({ render });
