@@ -32,7 +32,7 @@ export class FakeElement extends FakeNode {
     this.nodeType = 1;
     this.tagName = tag.toUpperCase();
     this.ownerDocument = doc;
-    /** @type {FakeNode[]} */
+    /** @type {Array<FakeText | FakeElement>} */
     this.childNodes = [];
     /** @type {Map<string, string>} */
     this.attributes = new Map();
@@ -68,13 +68,14 @@ export class FakeElement extends FakeNode {
   get children() {
     return /** @type {FakeElement[]} */ (this.childNodes.filter((n) => n instanceof FakeElement));
   }
+  /** @returns {string} */
   get textContent() {
     return this.childNodes.map((n) => n.textContent).join("");
   }
   set textContent(v) {
     this.replaceChildren(this.ownerDocument.createTextNode(String(v)));
   }
-  set innerHTML(_v) {
+  set innerHTML(/** @type {string} */ _v) {
     throw new Error("innerHTML is not allowed: insert data as text");
   }
   insertAdjacentHTML() {
@@ -92,13 +93,13 @@ export class FakeElement extends FakeNode {
   removeAttribute(/** @type {string} */ k) {
     this.attributes.delete(k);
   }
-  appendChild(/** @type {FakeNode} */ child) {
+  appendChild(/** @type {FakeText | FakeElement} */ child) {
     child.remove();
     child.parentNode = this;
     this.childNodes.push(child);
     return child;
   }
-  append(/** @type {FakeNode[]} */ ...children) {
+  append(/** @type {Array<FakeText | FakeElement | string>} */ ...children) {
     for (const c of children) this.appendChild(typeof c === "string" ? this.ownerDocument.createTextNode(c) : c);
   }
   removeChild(/** @type {FakeNode} */ child) {
@@ -106,15 +107,16 @@ export class FakeElement extends FakeNode {
     child.parentNode = null;
     return child;
   }
-  replaceChildren(/** @type {FakeNode[]} */ ...children) {
+  replaceChildren(/** @type {Array<FakeText | FakeElement | string>} */ ...children) {
     for (const c of [...this.childNodes]) this.removeChild(c);
     this.append(...children);
   }
   addEventListener(/** @type {string} */ type, /** @type {Function} */ fn, /** @type {any} */ options) {
     const signal = options && options.signal;
     if (signal && signal.aborted) return;
-    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
-    this.listeners.get(type).add(fn);
+    let fns = this.listeners.get(type);
+    if (!fns) this.listeners.set(type, (fns = new Set()));
+    fns.add(fn);
     this.ownerDocument.liveListeners++;
     if (signal) onAbort(signal, () => this.removeEventListener(type, fn));
   }
@@ -145,19 +147,24 @@ export class FakeElement extends FakeNode {
   }
 }
 
-/** One abort listener per signal, as a browser keeps it internally (node warns past ten). */
+/**
+ * One abort listener per signal, as a browser keeps it internally (node warns past ten).
+ * @type {WeakMap<AbortSignal, Array<() => void>>}
+ */
 const abortActions = new WeakMap();
 /**
  * @param {AbortSignal} signal
  * @param {() => void} action
  */
 function onAbort(signal, action) {
-  if (!abortActions.has(signal)) {
-    const actions = [];
-    abortActions.set(signal, actions);
-    signal.addEventListener("abort", () => actions.forEach((a) => a()), { once: true });
+  let actions = abortActions.get(signal);
+  if (!actions) {
+    const all = /** @type {Array<() => void>} */ ([]);
+    abortActions.set(signal, all);
+    signal.addEventListener("abort", () => all.forEach((a) => a()), { once: true });
+    actions = all;
   }
-  abortActions.get(signal).push(action);
+  actions.push(action);
 }
 
 /** @param {string} text */
@@ -234,8 +241,9 @@ export function fakeModel(state) {
       dirty = new Set();
     },
     on(/** @type {string} */ event, /** @type {Function} */ fn) {
-      if (!handlers.has(event)) handlers.set(event, new Set());
-      handlers.get(event).add(fn);
+      let fns = handlers.get(event);
+      if (!fns) handlers.set(event, (fns = new Set()));
+      fns.add(fn);
     },
     off(/** @type {string} */ event, /** @type {Function} */ fn) {
       handlers.get(event)?.delete(fn);

@@ -14,8 +14,14 @@ import { SLIDER_STEPS, positionToValue } from "../scale.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const LLAMA = "meta-llama/Meta-Llama-3-8B";
+/** @typedef {import("../controls.js").ParamSpec} ParamSpec */
 
-/** The initial trait values of a RecipePanel, computed by the core (standard library only). */
+/**
+ * The initial trait values of a RecipePanel, computed by the core (standard library only).
+ * @param {string} recipeId
+ * @param {string} preset
+ * @param {Record<string, unknown>} params
+ */
 function pythonState(recipeId, preset, params) {
   const script = `
 import json, sys
@@ -43,8 +49,8 @@ const X5 = pythonState("X-5", LLAMA, {});
 
 /** Let the scheduled render (a microtask) and any zero-delay timers run. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const clone = (x) => JSON.parse(JSON.stringify(x));
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const clone = (/** @type {unknown} */ x) => JSON.parse(JSON.stringify(x));
 
 /** @type {FakeDocument} */
 let doc;
@@ -53,10 +59,12 @@ beforeEach(() => {
   globalThis.document = /** @type {any} */ (doc);
 });
 
+/** @param {Record<string, any>} state */
 function mount(state) {
   const model = fakeModel(clone(state));
   const el = doc.createElement("div");
-  const cleanup = widget.render({ model, el });
+  // The fakes stand in for anywidget's model and a DOM element.
+  const cleanup = widget.render({ model: /** @type {any} */ (model), el: /** @type {any} */ (el) });
   const root = el.querySelector(".taf-recipe");
   return { model, el, root, cleanup };
 }
@@ -66,7 +74,7 @@ test("the root element carries the recipe, revision, result inputs and stale fla
   assert.equal(root.getAttribute("data-recipe"), "X-2");
   assert.equal(root.getAttribute("data-revision"), "1");
   assert.equal(root.getAttribute("data-stale"), "false");
-  assert.equal(JSON.parse(root.getAttribute("data-result-inputs")).T_eval, 32000);
+  assert.equal(JSON.parse(/** @type {string} */ (root.getAttribute("data-result-inputs"))).T_eval, 32000);
   cleanup();
 });
 
@@ -100,7 +108,7 @@ test("a choice parameter is a select listing the catalog names", () => {
   const { root, cleanup } = mount(X1);
   const gpu = root.querySelector('select[data-param="gpu"]');
   const names = gpu.querySelectorAll("option").map((o) => o.textContent);
-  assert.deepEqual(names, X1._spec.recipe.params.find((p) => p.name === "gpu").choices);
+  assert.deepEqual(names, X1._spec.recipe.params.find((/** @type {ParamSpec} */ p) => p.name === "gpu").choices);
   assert.equal(gpu.value, "H100 SXM");
   cleanup();
 });
@@ -111,7 +119,7 @@ test("the preset picker offers (custom) and every preset by id; X-3 has none", (
   const options = select.querySelectorAll("option");
   assert.equal(options[0].textContent, "(custom)");
   assert.equal(options[0].getAttribute("value"), "");
-  assert.deepEqual(options.slice(1).map((o) => o.textContent), X2._spec.presets.map((p) => p.id));
+  assert.deepEqual(options.slice(1).map((o) => o.textContent), X2._spec.presets.map((/** @type {{id: string}} */ p) => p.id));
   assert.equal(select.value, LLAMA);
   cleanup();
   const x3 = mount(X3);
@@ -145,7 +153,7 @@ test("the chain table has one row per step with formatted results and inputs on 
   assert.deepEqual(headers, ["step", "section", "name", "formula", "result", "interpretation"]);
   const rows = root.querySelectorAll('[data-role="chain"] tbody tr');
   assert.equal(rows.length, X2.result.chain.length);
-  const cells = (row) => row.children.map((td) => td.children.length ? td.children[0].textContent : td.textContent);
+  const cells = (/** @type {import("./fake_dom.js").FakeElement} */ row) => row.children.map((td) => td.children.length ? td.children[0].textContent : td.textContent);
   assert.deepEqual(cells(rows[2]).slice(0, 3), ["3", "§26.2", "d_horizon"]);
   assert.equal(rows[2].querySelector(".taf-value").textContent, "47,781 tokens");
   assert.equal(rows[4].querySelector(".taf-value").textContent, "0%");
@@ -222,11 +230,11 @@ test("typing a number sends it on change as a number; text that does not parse i
   const field = root.querySelector('[data-param="T_eval"]');
   field.value = "40000000";
   field.dispatch("change");
-  assert.equal(model.saved.at(-1).params.T_eval, 40000000);
-  assert.equal(model.saved.at(-1).params.theta, X2.params.theta, "a whole params object is sent");
+  assert.equal(model.saved.at(-1)?.params.T_eval, 40000000);
+  assert.equal(model.saved.at(-1)?.params.theta, X2.params.theta, "a whole params object is sent");
   field.value = "-5x";
   field.dispatch("change");
-  assert.equal(model.saved.at(-1).params.T_eval, "-5x");
+  assert.equal(model.saved.at(-1)?.params.T_eval, "-5x");
   cleanup();
 });
 
@@ -236,7 +244,7 @@ test("emptying an optional field sends null", () => {
   assert.equal(field.value, "1e12");
   field.value = "";
   field.dispatch("change");
-  assert.equal(model.saved.at(-1).params.D_tokens, null);
+  assert.equal(model.saved.at(-1)?.params.D_tokens, null);
   cleanup();
 });
 
@@ -258,7 +266,7 @@ test("a slider drag updates the field at once, throttles sends and always sends 
   const { root, model, cleanup } = mount(X2);
   const slider = root.querySelector('[data-param-slider="T_eval"]');
   const field = root.querySelector('[data-param="T_eval"]');
-  const param = X2._spec.recipe.params.find((p) => p.name === "T_eval");
+  const param = X2._spec.recipe.params.find((/** @type {ParamSpec} */ p) => p.name === "T_eval");
   for (let pos = 500; pos < 700; pos += 10) {
     slider.value = String(pos);
     slider.dispatch("input");
@@ -269,9 +277,9 @@ test("a slider drag updates the field at once, throttles sends and always sends 
   slider.dispatch("input");
   slider.dispatch("change");
   const final = positionToValue(param, 700);
-  assert.equal(model.saved.at(-1).params.T_eval, final);
+  assert.equal(model.saved.at(-1)?.params.T_eval, final);
   await sleep(80);
-  assert.equal(model.saved.at(-1).params.T_eval, final, "no stale send after the final value");
+  assert.equal(model.saved.at(-1)?.params.T_eval, final, "no stale send after the final value");
   assert.ok(model.saved.length <= 3, `sent ${model.saved.length} times`);
   cleanup();
 });
@@ -283,7 +291,7 @@ test("a slider moved by keyboard sends its value", () => {
   slider.dispatch("input");
   slider.dispatch("change");
   assert.equal(model.get("params").n_layers, 1000);
-  assert.equal(model.saved.at(-1).params.n_layers, 1000);
+  assert.equal(model.saved.at(-1)?.params.n_layers, 1000);
   cleanup();
 });
 
@@ -339,8 +347,8 @@ test("text from data is inserted as text, never parsed as HTML", async () => {
   state.result.chain[0].interpretation = evil;
   const { root, cleanup } = mount(state); // the fake DOM throws on innerHTML
   const options = root.querySelectorAll('[data-role="preset"] option');
-  assert.equal(options.at(-1).textContent, evil);
-  assert.equal(options.at(-1).children.length, 0);
+  assert.equal(options.at(-1)?.textContent, evil);
+  assert.equal(options.at(-1)?.children.length, 0);
   assert.ok(root.querySelector('[data-role="verdict"]').textContent.includes(evil));
   assert.equal(root.querySelectorAll("img").length, 0);
   cleanup();

@@ -4,11 +4,18 @@ import assert from "node:assert/strict";
 import { OPEN_LOG_DECADES, SLIDER_STEPS, keyStepValue, positionToValue, sliderRange, valueToPosition } from "../scale.js";
 
 // Declarations as Param.describe() gives them for the real recipes.
+/** @typedef {import("../scale.js").ScaleParam & {low: number, high: number}} Bounded */
+/** @type {Bounded} */
 const N_PARAMS = { kind: "float", low: 1e6, high: 1e15, low_open: false, log: true, step: null };
+/** @type {Bounded} */
 const T_EVAL = { kind: "int", low: 1, high: 1e8, low_open: false, log: true, step: 1 };
+/** @type {Bounded} */
 const THETA = { kind: "float", low: 0, high: 1e10, low_open: true, log: true, step: null };
+/** @type {Bounded} */
 const MFU = { kind: "float", low: 0, high: 1, low_open: true, log: false, step: 0.01 };
+/** @type {Bounded} */
 const BYTES = { kind: "float", low: 0, high: 8, low_open: true, log: false, step: 0.5 };
+/** @type {Bounded} */
 const N_LAYERS = { kind: "int", low: 1, high: 1000, low_open: false, log: true, step: 1 };
 
 test("a log slider round-trips at both ends exactly", () => {
@@ -28,7 +35,7 @@ test("a log slider spends equal travel on each decade", () => {
 });
 
 test("log slider values keep three significant digits", () => {
-  const v = positionToValue(N_PARAMS, 400);
+  const v = /** @type {number} */ (positionToValue(N_PARAMS, 400));
   assert.equal(v, Number(v.toPrecision(3)));
   assert.equal(v, 3.98e9);
 });
@@ -42,7 +49,7 @@ test("int sliders give whole numbers", () => {
 
 test("value to position to value lands on the nearest notch for log ranges", () => {
   for (const v of [8e9, 7e10, 4.05e11]) {
-    const back = positionToValue(N_PARAMS, valueToPosition(N_PARAMS, v));
+    const back = /** @type {number} */ (positionToValue(N_PARAMS, /** @type {number} */ (valueToPosition(N_PARAMS, v))));
     // One notch of nine decades over 1000 steps is a factor of 10^(9/1000) ≈ 1.021.
     assert.ok(Math.abs(Math.log10(back / v)) <= 9 / SLIDER_STEPS / 2 + 1e-3, `${v} came back as ${back}`);
   }
@@ -53,7 +60,7 @@ test("an open zero lower bound on a log scale starts twelve decades below the to
   assert.equal(positionToValue(THETA, 0), 0.01);
   assert.equal(positionToValue(THETA, SLIDER_STEPS), 1e10);
   // θ = 500000 (Llama 3) is reachable: its notch reads back within one notch.
-  const back = positionToValue(THETA, valueToPosition(THETA, 500000));
+  const back = /** @type {number} */ (positionToValue(THETA, /** @type {number} */ (valueToPosition(THETA, 500000))));
   assert.ok(Math.abs(Math.log10(back / 500000)) < 12 / SLIDER_STEPS, `500000 came back as ${back}`);
 });
 
@@ -70,7 +77,7 @@ test("a linear slider snaps to the declared step without float noise", () => {
   assert.equal(positionToValue(BYTES, 200), 2);
   assert.equal(positionToValue(BYTES, 250), 2.5);
   assert.equal(valueToPosition(MFU, 0.45), 444);
-  assert.equal(positionToValue(MFU, valueToPosition(MFU, 0.45)), 0.45);
+  assert.equal(positionToValue(MFU, /** @type {number} */ (valueToPosition(MFU, 0.45))), 0.45);
 });
 
 test("values outside the range sit at the nearer end", () => {
@@ -95,15 +102,16 @@ test("choices, booleans and unbounded numbers get no slider", () => {
 });
 
 test("every arrow key press changes a small whole number on a wide log slider", () => {
+  /** @type {Bounded} */
   const N_GPUS = { kind: "int", low: 1, high: 100000, low_open: false, log: true, step: 1 };
   let value = 8;
-  let position = valueToPosition(N_GPUS, value);
+  let position = /** @type {number} */ (valueToPosition(N_GPUS, value));
   // One notch alone would round back to 8.
   assert.equal(positionToValue(N_GPUS, position + 1), 8);
   for (const expected of [9, 10, 11]) {
-    value = keyStepValue(N_GPUS, value, position + 1, position);
+    value = /** @type {number} */ (keyStepValue(N_GPUS, value, position + 1, position));
     assert.equal(value, expected);
-    position = valueToPosition(N_GPUS, value);
+    position = /** @type {number} */ (valueToPosition(N_GPUS, value));
   }
   assert.equal(keyStepValue(N_GPUS, 11, position - 1, position), 10, "and back down");
   assert.equal(keyStepValue(N_GPUS, 1, 0, 0), 1, "no move at the bottom end");

@@ -11,15 +11,15 @@ function manualClock() {
   const timers = new Map();
   return {
     now: () => now,
-    setTimeout(fn, ms) {
+    setTimeout(/** @type {() => void} */ fn, /** @type {number} */ ms) {
       const id = nextId++;
       timers.set(id, { at: now + ms, fn });
       return id;
     },
-    clearTimeout(id) {
+    clearTimeout(/** @type {number} */ id) {
       timers.delete(id);
     },
-    advance(ms) {
+    advance(/** @type {number} */ ms) {
       const end = now + ms;
       for (;;) {
         const due = [...timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
@@ -36,6 +36,7 @@ function manualClock() {
 
 test("throttle sends the first value at once and the last value after the wait", () => {
   const clock = manualClock();
+  /** @type {unknown[]} */
   const sent = [];
   const t = throttle((v) => sent.push(v), 50, clock);
   t.call(1);
@@ -54,6 +55,7 @@ test("throttle sends the first value at once and the last value after the wait",
 
 test("throttle sends at most one value per window during a long drag", () => {
   const clock = manualClock();
+  /** @type {unknown[]} */
   const sent = [];
   const t = throttle((v) => sent.push(v), 50, clock);
   // A 1-second drag with an input event every 4 ms (250 events).
@@ -68,6 +70,7 @@ test("throttle sends at most one value per window during a long drag", () => {
 
 test("throttle flush sends the pending value now, and only once", () => {
   const clock = manualClock();
+  /** @type {unknown[]} */
   const sent = [];
   const t = throttle((v) => sent.push(v), 50, clock);
   t.call("a");
@@ -82,6 +85,7 @@ test("throttle flush sends the pending value now, and only once", () => {
 
 test("throttle cancel drops the pending value and its timer", () => {
   const clock = manualClock();
+  /** @type {unknown[]} */
   const sent = [];
   const t = throttle((v) => sent.push(v), 50, clock);
   t.call(1);
@@ -96,6 +100,7 @@ test("throttle cancel drops the pending value and its timer", () => {
 
 test("debounce sends the latest value once typing stops", () => {
   const clock = manualClock();
+  /** @type {unknown[]} */
   const sent = [];
   const d = debounce((v) => sent.push(v), 300, clock);
   d.call("3");
@@ -111,6 +116,7 @@ test("debounce sends the latest value once typing stops", () => {
 
 test("debounce flush sends at once and cancel sends nothing", () => {
   const clock = manualClock();
+  /** @type {unknown[]} */
   const sent = [];
   const d = debounce((v) => sent.push(v), 300, clock);
   d.call("x");

@@ -12,6 +12,7 @@ import widget from "../recipe.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 
+/** @param {Record<string, unknown>} params */
 function pythonState(params) {
   const script = `
 import json, sys
@@ -38,16 +39,19 @@ const CLOSED = pythonState({ T_eval: 32000 });
 const MEASURED = pythonState({ T_eval: 32000, gamma_obs: 1.0455 });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** @type {FakeDocument} */
 let doc;
 beforeEach(() => {
   doc = new FakeDocument();
-  globalThis.document = doc;
+  globalThis.document = /** @type {any} */ (doc);
 });
 
+/** @param {Record<string, any>} state */
 function mount(state) {
   const model = fakeModel(JSON.parse(JSON.stringify(state)));
   const el = doc.createElement("div");
-  const cleanup = widget.render({ model, el });
+  // The fakes stand in for anywidget's model and a DOM element.
+  const cleanup = widget.render({ model: /** @type {any} */ (model), el: /** @type {any} */ (el) });
   return { model, root: el.querySelector(".taf-recipe"), cleanup };
 }
 
@@ -70,7 +74,7 @@ test("'use the measured γ' sends gamma_obs, and reads as in use once Python ans
   assert.equal(button.textContent, "use the measured γ (natural text, R² 0.9975)");
   assert.equal(root.querySelector('[data-role="measured"]').getAttribute("hidden"), null);
   button.dispatch("click");
-  assert.equal(model.saved.at(-1).params.gamma_obs, 1.0455);
+  assert.equal(model.saved.at(-1)?.params.gamma_obs, 1.0455);
   model.fromPython({ params: MEASURED.params, result: MEASURED.result, revision: 2 });
   await settle();
   assert.match(root.querySelector('[data-role="use-measured"]').textContent, /measured γ in use/);
