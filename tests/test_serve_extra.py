@@ -42,6 +42,7 @@ def test_the_widgets_import_nothing_of_the_server():
     assert done.stdout.strip() == "[]"
 
 
+@pytest.mark.skipif(not HAS_SERVE_EXTRA, reason="hides one module of the serve extra, the others present")
 @pytest.mark.parametrize("missing", ["voila", "jupyter_client", "tornado", "ipykernel"])
 def test_without_the_extra_the_server_says_what_to_install_and_exits_2(missing):
     done = serve("--help", hide=(missing,))
