@@ -1,14 +1,18 @@
 // Number and result formatting for people. Pure functions: no DOM, no model.
 //
-// Choices, stated once:
+// One rule, the same as taf_widgets/core/formatting.py's (formatQuantity here is its
+// format_number); both are tested on the shared cases of tests/fixtures/format_cases.json:
 //   - 0 < |x| < 1e-3 or |x| >= 1e9: scientific with three significant digits, "8.00e9".
 //   - 100 <= |x| < 1e9: rounded to a whole number with "," thousands separators, "47,781".
-//   - 1 <= |x| < 100: at most two decimals, "24.97"; |x| < 1: four significant digits, "0.9134".
-//   - null means "not applicable" and reads "n/a"; Python writes non-finite numbers as
-//     the strings "inf", "-inf" and "nan".
+//   - 1 <= |x| < 100: at most two decimals, trailing zeros dropped, "24.97", "2.5".
+//   - |x| < 1: four significant digits, trailing zeros dropped, "0.9134", "0.45".
+//   - Rounding is half away from zero, on the number's exact value.
+//   - null means "not applicable" and reads "n/a"; booleans read "yes"/"no". Python writes
+//     non-finite numbers as the strings "inf", "-inf" and "nan": they read "∞", "-∞", "NaN".
+//   - Units: "$" before the number for USD ("$11,984", "-$5", "$6.25/Mtok"; "$" is USD too);
+//     a probability as a percentage ("12.34%"); "×" and "%" right after the number; any
+//     other unit after a space ("4.19 GB", "∞ tokens"). null and "nan" never get a unit.
 //   - GB means 10^9 bytes, as in the core.
-//   - Rounding is half away from zero. Python's formatting.py follows the same rule, and both
-//     are tested on the shared cases of tests/fixtures/format_cases.json.
 
 /** @typedef {null | undefined | boolean | number | string | object} Datum */
 
@@ -104,6 +108,7 @@ export function formatQuantity(value, unit = "") {
     return typeof value === "number" ? `${formatNumber(value * 100)}%` : formatNumber(value);
   }
   const text = formatNumber(value);
+  if (unit === "$") unit = CURRENCY;
   if (unit === CURRENCY || unit.startsWith(CURRENCY + "/")) {
     const sign = text.startsWith("-") ? "-" : "";
     return `${sign}$${sign ? text.slice(1) : text}${unit.slice(CURRENCY.length)}`;
