@@ -9,8 +9,16 @@ from __future__ import annotations
 
 import sys
 
-from .serving.forkkernel import (DEFAULT_PRELOAD, ForkedProcess, ForkProvisioner, Helper, forkable, helper, serve,
-                                 supported)
+from .serving.forkkernel import (
+    DEFAULT_PRELOAD,
+    ForkedProcess,
+    ForkProvisioner,
+    Helper,
+    forkable,
+    helper,
+    serve,
+    supported,
+)
 
 __all__ = ["DEFAULT_PRELOAD", "ForkProvisioner", "ForkedProcess", "Helper", "forkable", "helper", "serve",
            "supported"]

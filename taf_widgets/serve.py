@@ -7,8 +7,19 @@ command; importing it needs nothing beyond the widgets' own dependencies.
 
 from __future__ import annotations
 
-from .serving.serve import (DEFAULT_ARGS, FORK_ARG, TEMPLATE, TEMPLATE_ROOT, default_args, install_compression,
-                            install_nodelay, install_template_path, install_xsrf_cookie, main, with_defaults)
+from .serving.serve import (
+    DEFAULT_ARGS,
+    FORK_ARG,
+    TEMPLATE,
+    TEMPLATE_ROOT,
+    default_args,
+    install_compression,
+    install_nodelay,
+    install_template_path,
+    install_xsrf_cookie,
+    main,
+    with_defaults,
+)
 
 __all__ = ["DEFAULT_ARGS", "FORK_ARG", "TEMPLATE", "TEMPLATE_ROOT", "default_args", "install_compression",
            "install_nodelay", "install_template_path", "install_xsrf_cookie", "main", "with_defaults"]

@@ -9,7 +9,7 @@ from importlib import resources
 
 import pytest
 
-from taf_widgets.serve import DEFAULT_ARGS, TEMPLATE, TEMPLATE_ROOT, install_template_path, with_defaults
+from taf_widgets.serve import TEMPLATE, TEMPLATE_ROOT, install_template_path, with_defaults
 
 
 @pytest.fixture

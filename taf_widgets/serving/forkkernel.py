@@ -320,7 +320,7 @@ def serve(path: str, preload: list[str]) -> None:
     while os.getppid() == parent:  # the server is gone: stop
         try:
             conn, _ = server.accept()
-        except socket.timeout:
+        except TimeoutError:
             continue
         with conn:
             conn.settimeout(30)

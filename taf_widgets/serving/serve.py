@@ -38,10 +38,11 @@ plus these changes:
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from . import EXTRA_HINT
 
@@ -198,12 +199,12 @@ def install_compression() -> None:
 
 def missing_module() -> str | None:
     """The name of a module the server needs that is not installed (the ``serve`` extra's), or None."""
-    try:
-        import voila.app  # noqa: F401 - first: the one a plain install lacks is named
-        import jupyter_client.provisioning  # noqa: F401 - the kernel provisioners
-        import tornado.websocket  # noqa: F401
-    except ModuleNotFoundError as exc:  # the top-level package, not the submodule
-        return (exc.name or str(exc)).partition(".")[0]
+    # Voilà first: it is the one a plain install lacks, and the one to name
+    for name in ("voila.app", "jupyter_client.provisioning", "tornado.websocket"):
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # the top-level package, not the submodule
+            return (exc.name or name).partition(".")[0]
     # the kernels' own package: the server never imports it, the kernels it starts do
     return None if importlib.util.find_spec("ipykernel") else "ipykernel"
 
