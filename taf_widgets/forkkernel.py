@@ -20,8 +20,7 @@ from .serving.forkkernel import (
     supported,
 )
 
-__all__ = ["DEFAULT_PRELOAD", "ForkProvisioner", "ForkedProcess", "Helper", "forkable", "helper", "serve",
-           "supported"]
+__all__ = ["DEFAULT_PRELOAD", "ForkProvisioner", "ForkedProcess", "Helper", "forkable", "helper", "serve", "supported"]
 
 if __name__ == "__main__":
     serve(sys.argv[1], sys.argv[2:])

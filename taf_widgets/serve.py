@@ -21,8 +21,19 @@ from .serving.serve import (
     with_defaults,
 )
 
-__all__ = ["DEFAULT_ARGS", "FORK_ARG", "TEMPLATE", "TEMPLATE_ROOT", "default_args", "install_compression",
-           "install_nodelay", "install_template_path", "install_xsrf_cookie", "main", "with_defaults"]
+__all__ = [
+    "DEFAULT_ARGS",
+    "FORK_ARG",
+    "TEMPLATE",
+    "TEMPLATE_ROOT",
+    "default_args",
+    "install_compression",
+    "install_nodelay",
+    "install_template_path",
+    "install_xsrf_cookie",
+    "main",
+    "with_defaults",
+]
 
 if __name__ == "__main__":
     main()

@@ -101,11 +101,14 @@ def test_a_forked_kernel_runs_the_notebook_in_its_folder_and_environment(tmp_pat
             helper = forkkernel._HELPERS[("taf_widgets.dashboard",)]
             assert kernel.ppid() == helper.proc.pid  # forked by the helper, not started by us
             assert os.getpgid(kernel.pid) == kernel.pid  # leads its own process group
-            text = await execute(kc, "import os, sys, ipywidgets\n"
-                                     "print(os.getcwd(), os.environ['TAF_FORK_TEST'], 'taf_widgets.dashboard' in sys.modules, 'bqplot' in sys.modules)\n"
-                                     "print(sorted(get_ipython().kernel.comm_manager.targets))\n"
-                                     "from taf_widgets import RecipeWidget\n"
-                                     "print(RecipeWidget('X-2', T_eval=32000).result['verdict'])")
+            text = await execute(
+                kc,
+                "import os, sys, ipywidgets\n"
+                "print(os.getcwd(), os.environ['TAF_FORK_TEST'], 'taf_widgets.dashboard' in sys.modules, 'bqplot' in sys.modules)\n"
+                "print(sorted(get_ipython().kernel.comm_manager.targets))\n"
+                "from taf_widgets import RecipeWidget\n"
+                "print(RecipeWidget('X-2', T_eval=32000).result['verdict'])",
+            )
             lines = text.splitlines()
             assert lines[0] == f"{tmp_path} here True False"  # the preloads are there before any cell runs
             assert "jupyter.widget.control" in lines[1] and "'jupyter.widget'" in lines[1]
@@ -131,7 +134,9 @@ def test_interrupt_and_kill_reach_a_forked_kernel(tmp_path):
     async def scenario():
         km, kc = await start(tmp_path)
         try:
-            msg_id = kc.execute("import time\ntry:\n    time.sleep(30)\nexcept KeyboardInterrupt:\n    print('interrupted')")
+            msg_id = kc.execute(
+                "import time\ntry:\n    time.sleep(30)\nexcept KeyboardInterrupt:\n    print('interrupted')"
+            )
             await asyncio.sleep(1.0)
             t0 = time.monotonic()
             await km.interrupt_kernel()
@@ -191,7 +196,9 @@ def test_what_the_helper_cannot_do_is_started_the_usual_way(tmp_path, caplog, mo
     with caplog.at_level("WARNING"):
         run(scenario())
     broken.close()
-    assert any("Starting the kernel without forking: the kernel helper failed" in r.getMessage() for r in caplog.records)
+    assert any(
+        "Starting the kernel without forking: the kernel helper failed" in r.getMessage() for r in caplog.records
+    )
 
 
 def test_a_module_that_fails_to_preload_does_not_stop_the_helper(tmp_path):
@@ -209,12 +216,14 @@ def test_a_module_that_fails_to_preload_does_not_stop_the_helper(tmp_path):
 
 def test_forked_process_sees_the_exit_of_a_process_it_did_not_start():
     # a grandchild, as a kernel is the helper's child: its exit is seen through the pidfd
-    code = ("import os, sys, time\n"
-            "pid = os.fork()\n"
-            "if pid == 0:\n"
-            "    os.setsid(); n = os.open(os.devnull, os.O_RDWR); os.dup2(n, 1); os.dup2(n, 2)\n"
-            "    time.sleep(60); os._exit(0)\n"
-            "print(pid, flush=True)")
+    code = (
+        "import os, sys, time\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    os.setsid(); n = os.open(os.devnull, os.O_RDWR); os.dup2(n, 1); os.dup2(n, 2)\n"
+        "    time.sleep(60); os._exit(0)\n"
+        "print(pid, flush=True)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30).stdout
     fp = ForkedProcess(int(out))
     assert fp.poll() is None

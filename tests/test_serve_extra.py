@@ -24,20 +24,30 @@ HAS_SERVE_EXTRA = all(importlib.util.find_spec(name) for name in ("voila", "jupy
 def python(code: str, *, hide: tuple[str, ...] = (), timeout: float = 120) -> subprocess.CompletedProcess:
     """Run ``code`` in a fresh interpreter (from a folder outside the checkout) with ``hide`` missing."""
     blocked = "".join(f"sys.modules[{name!r}] = None\n" for name in hide)
-    return subprocess.run([sys.executable, "-c", f"import sys\n{blocked}{code}"], cwd=ROOT / "tests",
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-c", f"import sys\n{blocked}{code}"],
+        cwd=ROOT / "tests",
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def serve(*args: str, hide: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     """``python -m taf_widgets.serve *args``."""
-    return python(f"import runpy\nsys.argv = ['taf_widgets.serve', *{list(args)!r}]\n"
-                  "runpy.run_module('taf_widgets.serve', run_name='__main__', alter_sys=True)", hide=hide)
+    return python(
+        f"import runpy\nsys.argv = ['taf_widgets.serve', *{list(args)!r}]\n"
+        "runpy.run_module('taf_widgets.serve', run_name='__main__', alter_sys=True)",
+        hide=hide,
+    )
 
 
 def test_the_widgets_import_nothing_of_the_server():
-    done = python("import taf_widgets, taf_widgets.widget, taf_widgets.dashboard, taf_widgets.serve, "
-                  "taf_widgets.serving, taf_widgets.nodelay\n"
-                  f"print(sorted({{m.partition('.')[0] for m in sys.modules}} & set({SERVER_ONLY!r})))")
+    done = python(
+        "import taf_widgets, taf_widgets.widget, taf_widgets.dashboard, taf_widgets.serve, "
+        "taf_widgets.serving, taf_widgets.nodelay\n"
+        f"print(sorted({{m.partition('.')[0] for m in sys.modules}} & set({SERVER_ONLY!r})))"
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
@@ -48,7 +58,8 @@ def test_without_the_extra_the_server_says_what_to_install_and_exits_2(missing):
     done = serve("--help", hide=(missing,))
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
-        f"taf_widgets.serve needs the [serve] extra (no module named {missing!r}): {HINT}"]
+        f"taf_widgets.serve needs the [serve] extra (no module named {missing!r}): {HINT}"
+    ]
     assert done.stdout == ""
 
 
@@ -56,9 +67,12 @@ def test_the_widgets_work_without_the_extra():
     # ipykernel stays: ipywidgets imports it whenever its name is in sys.modules, which the None
     # that hides it would be (an install without it: scripts/test-min-deps.sh)
     hide = tuple(name for name in SERVER_ONLY if name != "ipykernel")
-    done = python("from taf_widgets import RecipeWidget\n"
-                  "w = RecipeWidget('X-2', preset='meta-llama/Meta-Llama-3-8B', T_eval=32000)\n"
-                  "print(w.result['verdict'])", hide=hide)
+    done = python(
+        "from taf_widgets import RecipeWidget\n"
+        "w = RecipeWidget('X-2', preset='meta-llama/Meta-Llama-3-8B', T_eval=32000)\n"
+        "print(w.result['verdict'])",
+        hide=hide,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "YES"
 
@@ -69,7 +83,9 @@ def test_the_provisioner_without_the_extra_names_it():
     assert "taf_widgets.serving.forkkernel needs the [serve] extra" in done.stderr and HINT in done.stderr
 
 
-@pytest.mark.skipif(HAS_SERVE_EXTRA, reason="the serve extra is installed here (scripts/test-min-deps.sh runs this without it)")
+@pytest.mark.skipif(
+    HAS_SERVE_EXTRA, reason="the serve extra is installed here (scripts/test-min-deps.sh runs this without it)"
+)
 def test_an_install_without_the_extra_says_what_to_install():
     done = serve("--help")
     assert done.returncode == 2
@@ -90,7 +106,11 @@ def test_the_old_module_names_are_the_serving_modules_names():
     import taf_widgets.serve
     from taf_widgets.serving import forkkernel, nodelay, serve
 
-    for shim, module in [(taf_widgets.serve, serve), (taf_widgets.forkkernel, forkkernel), (taf_widgets.nodelay, nodelay)]:
+    for shim, module in [
+        (taf_widgets.serve, serve),
+        (taf_widgets.forkkernel, forkkernel),
+        (taf_widgets.nodelay, nodelay),
+    ]:
         assert all(getattr(shim, name) is getattr(module, name) for name in shim.__all__), shim.__name__
     assert set(taf_widgets.serve.__all__) == set(serve.__all__) - {"missing_module"}
     assert taf_widgets.nodelay._load_jupyter_server_extension is nodelay._load_jupyter_server_extension

@@ -37,12 +37,15 @@ def test_the_default_arguments_select_the_template_and_leave_out_pygments():
     assert args[-1] == "dashboard.ipynb"
 
 
-@pytest.mark.parametrize("given", [
-    ["--template=lab"],
-    ["--template", "lab"],
-    ["--VoilaConfiguration.template=lab"],
-    ["--VoilaConfiguration.template", "lab"],
-])
+@pytest.mark.parametrize(
+    "given",
+    [
+        ["--template=lab"],
+        ["--template", "lab"],
+        ["--VoilaConfiguration.template=lab"],
+        ["--VoilaConfiguration.template", "lab"],
+    ],
+)
 def test_the_callers_template_wins(given):
     from voila.app import Voila
 

@@ -46,8 +46,9 @@ from . import EXTRA_HINT
 try:
     from jupyter_client.provisioning import LocalProvisioner
 except ModuleNotFoundError as exc:  # the widgets alone do not bring jupyter_client
-    raise ModuleNotFoundError(f"taf_widgets.serving.forkkernel needs the [serve] extra ({exc}): {EXTRA_HINT}",
-                              name=exc.name) from exc
+    raise ModuleNotFoundError(
+        f"taf_widgets.serving.forkkernel needs the [serve] extra ({exc}): {EXTRA_HINT}", name=exc.name
+    ) from exc
 
 __all__ = ["DEFAULT_PRELOAD", "ForkProvisioner", "forkable"]
 
@@ -131,7 +132,9 @@ class Helper:
         self.proc = subprocess.Popen(
             # by the module's old name (which runs this one): what process lists have always shown
             [sys.executable, "-m", "taf_widgets.forkkernel", self.path, *preload],
-            stdin=subprocess.DEVNULL, cwd=self.folder)
+            stdin=subprocess.DEVNULL,
+            cwd=self.folder,
+        )
         atexit.register(self.close)
 
     def alive(self) -> bool:
@@ -197,9 +200,12 @@ class ForkProvisioner(LocalProvisioner):
     """Starts ``python -m ipykernel_launcher`` kernels by forking a warm helper process; any
     other kernel, or any failure, is started as :class:`LocalProvisioner` starts it."""
 
-    preload = List(Unicode(), default_value=list(DEFAULT_PRELOAD), config=True,
-                   help="Modules the helper imports once, for every kernel it forks "
-                        "(ipykernel.kernelapp is always imported).")
+    preload = List(
+        Unicode(),
+        default_value=list(DEFAULT_PRELOAD),
+        config=True,
+        help="Modules the helper imports once, for every kernel it forks (ipykernel.kernelapp is always imported).",
+    )
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
         why = None if supported() else "this system cannot fork kernels (Linux only)"
@@ -306,8 +312,10 @@ def serve(path: str, preload: list[str]) -> None:
         except Exception as exc:  # noqa: BLE001 - a kernel can still import it itself
             print(f"taf-fork helper: could not preload {name}: {exc}", file=sys.stderr)
     if threading.active_count() != 1:  # forking a threaded process can deadlock its children
-        sys.exit(f"taf-fork helper: the preloaded modules started threads "
-                 f"({', '.join(t.name for t in threading.enumerate())}); not forking")
+        sys.exit(
+            f"taf-fork helper: the preloaded modules started threads "
+            f"({', '.join(t.name for t in threading.enumerate())}); not forking"
+        )
     gc.collect()
     gc.freeze()  # the children's collections then leave the shared pages alone
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernels are reaped by the system

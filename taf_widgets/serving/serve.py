@@ -46,9 +46,20 @@ from pathlib import Path
 
 from . import EXTRA_HINT
 
-__all__ = ["DEFAULT_ARGS", "FORK_ARG", "TEMPLATE", "TEMPLATE_ROOT", "default_args", "install_compression",
-           "install_nodelay", "install_template_path", "install_xsrf_cookie", "main", "missing_module",
-           "with_defaults"]
+__all__ = [
+    "DEFAULT_ARGS",
+    "FORK_ARG",
+    "TEMPLATE",
+    "TEMPLATE_ROOT",
+    "default_args",
+    "install_compression",
+    "install_nodelay",
+    "install_template_path",
+    "install_xsrf_cookie",
+    "main",
+    "missing_module",
+    "with_defaults",
+]
 
 #: The Voilà template the dashboard is served with (``--template=NAME`` picks another).
 TEMPLATE = "taf"
@@ -215,8 +226,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     Without the ``serve`` extra, print what to install and exit with status 2."""
     missing = missing_module()
     if missing is not None:
-        print(f"taf_widgets.serve needs the [serve] extra (no module named {missing!r}): {EXTRA_HINT}",
-              file=sys.stderr)
+        print(f"taf_widgets.serve needs the [serve] extra (no module named {missing!r}): {EXTRA_HINT}", file=sys.stderr)
         raise SystemExit(2)
     install_nodelay()
     install_xsrf_cookie()
