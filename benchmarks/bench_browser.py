@@ -88,12 +88,22 @@ class BenchVoila:
         self.c = c
         self.port = c.free_port()
         self.log = open(c.ARTIFACTS / f"voila-bench-{self.port}.log", "w")
-        cmd = [sys.executable, "-m", "voila" if plain else "taf_widgets.serve", "--no-browser", "--Voila.ip=127.0.0.1", f"--port={self.port}",
-               "--MappingKernelManager.cull_idle_timeout=120", "--MappingKernelManager.cull_interval=10",
-               "--Voila.root_dir=" + str(folder), "--show_tracebacks=True"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "voila" if plain else "taf_widgets.serve",
+            "--no-browser",
+            "--Voila.ip=127.0.0.1",
+            f"--port={self.port}",
+            "--MappingKernelManager.cull_idle_timeout=120",
+            "--MappingKernelManager.cull_interval=10",
+            "--Voila.root_dir=" + str(folder),
+            "--show_tracebacks=True",
+        ]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen(cmd, cwd=folder, stdout=self.log, stderr=subprocess.STDOUT, env=env,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, cwd=folder, stdout=self.log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
         c.wait_http(f"http://127.0.0.1:{self.port}/", timeout=90, proc=self.proc)
 
     def url(self, notebook: str) -> str:
@@ -116,21 +126,42 @@ class BenchLab:
         self.home = Path(tempfile.mkdtemp(prefix="taf-bench-lab-"))
         settings = self.home / "data" / "lab" / "settings"
         settings.mkdir(parents=True)
-        (settings / "overrides.json").write_text(json.dumps({
-            "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
-            "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}))
-        env = {**os.environ, "JUPYTER_CONFIG_DIR": str(self.home / "config"),
-               "JUPYTER_DATA_DIR": str(self.home / "data"), "JUPYTER_RUNTIME_DIR": str(self.home / "runtime"),
-               "PYTHONUNBUFFERED": "1"}
+        (settings / "overrides.json").write_text(
+            json.dumps(
+                {
+                    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+                    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+                }
+            )
+        )
+        env = {
+            **os.environ,
+            "JUPYTER_CONFIG_DIR": str(self.home / "config"),
+            "JUPYTER_DATA_DIR": str(self.home / "data"),
+            "JUPYTER_RUNTIME_DIR": str(self.home / "runtime"),
+            "PYTHONUNBUFFERED": "1",
+        }
         self.log = open(c.ARTIFACTS / f"jupyterlab-bench-{self.port}.log", "w")
-        cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
-               "--allow-root", "--IdentityProvider.token=", "--ServerApp.password=",
-               "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={folder}",
-               "--LabApp.expose_app_in_browser=True"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={self.port}",
+            "--allow-root",
+            "--IdentityProvider.token=",
+            "--ServerApp.password=",
+            "--ServerApp.disable_check_xsrf=True",
+            f"--ServerApp.root_dir={folder}",
+            "--LabApp.expose_app_in_browser=True",
+        ]
         if nodelay:
             cmd.append('--ServerApp.jpserver_extensions={"taf_widgets.nodelay": True}')
-        self.proc = subprocess.Popen(cmd, cwd=folder, stdout=self.log, stderr=subprocess.STDOUT, env=env,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, cwd=folder, stdout=self.log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
         c.wait_http(f"http://127.0.0.1:{self.port}/api", timeout=120, proc=self.proc)
 
     def url(self, notebook: str) -> str:
@@ -264,16 +295,27 @@ INIT_JS = r"""
 """
 
 MODES = {
-    "ours": dict(notebook="ours_x2.ipynb", ready=".taf-recipe[data-revision] [data-role=chain] tbody tr",
-                 slider="[data-param-slider=T_eval]", label="ours (RecipeWidget)"),
-    "baseline": dict(notebook="baseline_x2.ipynb", ready=".widget-output img",
-                     slider=".widget-slider .noUi-handle", label="baseline (interact + matplotlib)"),
+    "ours": dict(
+        notebook="ours_x2.ipynb",
+        ready=".taf-recipe[data-revision] [data-role=chain] tbody tr",
+        slider="[data-param-slider=T_eval]",
+        label="ours (RecipeWidget)",
+    ),
+    "baseline": dict(
+        notebook="baseline_x2.ipynb",
+        ready=".widget-output img",
+        slider=".widget-slider .noUi-handle",
+        label="baseline (interact + matplotlib)",
+    ),
     # The floor: a bare anywidget round trip (a value out, one table row back), steps only.
-    "floor": dict(notebook="floor_roundtrip.ipynb", ready=".taf-floor[data-revision] tbody tr",
-                  slider=".taf-floor input[type=range]", label="bare anywidget round trip", chart=False),
+    "floor": dict(
+        notebook="floor_roundtrip.ipynb",
+        ready=".taf-floor[data-revision] tbody tr",
+        slider=".taf-floor input[type=range]",
+        label="bare anywidget round trip",
+        chart=False,
+    ),
 }
-
-
 
 
 def pct(values: list[float], q: float) -> float:
@@ -302,8 +344,9 @@ class Bench:
         page = ctx.new_page()
         page.goto(self.server.url(MODES[mode]["notebook"]))
         if getattr(self.server, "lab", False):
-            page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook .jp-Cell')",
-                                   timeout=90_000)
+            page.wait_for_function(
+                "() => window.jupyterapp && document.querySelector('.jp-Notebook .jp-Cell')", timeout=90_000
+            )
             page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
             page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         try:
@@ -314,8 +357,9 @@ class Bench:
             text = page.evaluate("() => document.body.innerText.slice(0, 3000)")
             raise RuntimeError(f"{mode} notebook did not render (screenshot {shot}); page text:\n{text}") from None
         if MODES[mode].get("chart", True):
-            page.wait_for_function("() => window.__taf.first.table !== undefined && window.__taf.first.chart !== undefined",
-                                   timeout=90_000)
+            page.wait_for_function(
+                "() => window.__taf.first.table !== undefined && window.__taf.first.chart !== undefined", timeout=90_000
+            )
         page.wait_for_timeout(1500 if getattr(self.server, "lab", False) else 500)  # let the kernel and page go idle
         first = page.evaluate("window.__taf.first")
         return ctx, page, first
@@ -326,8 +370,9 @@ class Bench:
         mark = page.evaluate("window.__taf.log.length")
         wmark = page.evaluate("window.__taf.ws.length")
         page.keyboard.press(key)
-        page.wait_for_function("(a) => window.__tafStepDone(a)", arg=[mark, self.args.settle, chart], polling=10,
-                               timeout=20_000)
+        page.wait_for_function(
+            "(a) => window.__tafStepDone(a)", arg=[mark, self.args.settle, chart], polling=10, timeout=20_000
+        )
         events = page.evaluate("(m) => window.__taf.log.slice(m)", mark)
         ws = page.evaluate("(m) => window.__taf.ws.slice(m)", wmark)
         t0 = next(e["t"] for e in events if e["kind"] == "keydown")
@@ -337,8 +382,11 @@ class Bench:
         chart_done = max([e["t"] for e in charts] or [table["t"]])
         out = [m for m in ws if m["dir"] == "out" and m["t"] >= t0 and m["type"] == "comm_msg"]
         ins = [m for m in ws if m["dir"] == "in" and m["t"] >= t0 and m["type"] != "status"]
-        idle = [m for m in ws if m["dir"] == "in" and m["type"] == "status" and m["state"] == "idle"
-                and out and m["t"] >= out[0]["t"]]
+        idle = [
+            m
+            for m in ws
+            if m["dir"] == "in" and m["type"] == "status" and m["state"] == "idle" and out and m["t"] >= out[0]["t"]
+        ]
         r = {
             "table": table["t"] - t0,
             "chart": chart_line["t"] - t0,
@@ -382,7 +430,8 @@ class Bench:
                 return {x: h.x + h.width / 2, y: h.y + h.height / 2, px_per_step: t.width / steps}; }""")
         dx = max(1, int(-(-geo["px_per_step"] // 1)))  # ceil: every move changes the value
         before_rev = page.evaluate(
-            "() => { const r = document.querySelector('.taf-recipe'); return r ? Number(r.getAttribute('data-revision')) : null; }")
+            "() => { const r = document.querySelector('.taf-recipe'); return r ? Number(r.getAttribute('data-revision')) : null; }"
+        )
         mark = page.evaluate("window.__taf.log.length")
         wmark = page.evaluate("window.__taf.ws.length")
         page.mouse.move(geo["x"], geo["y"])
@@ -401,13 +450,18 @@ class Bench:
         page.wait_for_function(
             """([m, quiet]) => { const ev = window.__taf.log.slice(m).filter(e => e.kind === 'table' || e.kind === 'chart');
                  return ev.length > 0 && performance.now() - ev[ev.length - 1].t >= quiet; }""",
-            arg=[mark, quiet], polling=50, timeout=30_000)
+            arg=[mark, quiet],
+            polling=50,
+            timeout=30_000,
+        )
         events = page.evaluate("(m) => window.__taf.log.slice(m)", mark)
         ws = page.evaluate("(m) => window.__taf.ws.slice(m)", wmark)
         if mode == "ours":
             final_value = page.evaluate("() => Number(document.querySelector('input[data-param=T_eval]').value)")
         else:
-            final_value = page.evaluate("() => Number(document.querySelector('.widget-slider .widget-readout').textContent.replace(/,/g, ''))")
+            final_value = page.evaluate(
+                "() => Number(document.querySelector('.widget-slider .widget-readout').textContent.replace(/,/g, ''))"
+            )
         ups = [e["t"] for e in events if e["kind"] == "pointerup"]
         t_up = ups[-1]
         t_last = max(e["t"] for e in events if e["kind"] == "pointermove" and e["t"] <= t_up)
@@ -492,14 +546,17 @@ def machine(browser_version: str) -> list[str]:
     for name in ("voila", "ipywidgets", "anywidget", "bqplot", "ipykernel", "matplotlib", "playwright"):
         try:
             from importlib.metadata import version
+
             versions.append(f"{name} {version(name)}")
         except Exception:
             versions.append(f"{name} ?")
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "taf_widgets", "js"], cwd=ROOT,
-                               capture_output=True, text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "taf_widgets", "js"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         commit, dirty = "?", ""
     busy = other_processes()
@@ -508,8 +565,8 @@ def machine(browser_version: str) -> list[str]:
         f"load average at start {os.getloadavg()[0]:.2f}",
         f"software: Python {platform.python_version()}, Chromium {browser_version} (headless), " + ", ".join(versions),
         f"code: commit {commit}" + (" + uncommitted changes in taf_widgets/ or js/" if dirty else ""),
-        "other processes on the box at start: " + (", ".join(busy) if busy else "none of pytest/voila/jupyter/"
-                                                   "chromium/ipykernel (the box was otherwise idle)"),
+        "other processes on the box at start: "
+        + (", ".join(busy) if busy else "none of pytest/voila/jupyter/chromium/ipykernel (the box was otherwise idle)"),
     ]
 
 
@@ -541,16 +598,20 @@ def ratio(base: float, ours: float) -> str:
     return f"{base / ours:.1f}×"
 
 
-def report(args, results: dict, browser_version: str, profiles: dict, machine_lines: list[str],
-           where: str = "Voilà") -> bool:
+def report(
+    args, results: dict, browser_version: str, profiles: dict, machine_lines: list[str], where: str = "Voilà"
+) -> bool:
     o, b = results["ours"], results["baseline"]
     lines = [line.replace("Chromium ?", f"Chromium {browser_version}") for line in machine_lines]
-    lines.append(f"load average at the end: {os.getloadavg()[0]:.2f} (2 CPUs: above ~1 means other work "
-                 "competed with this run)")
+    lines.append(
+        f"load average at the end: {os.getloadavg()[0]:.2f} (2 CPUs: above ~1 means other work competed with this run)"
+    )
     print("\n".join(lines))
-    print(f"{where} on 127.0.0.1, one page at a time, viewport 1280×1500; {args.steps} single steps "
-          f"(after 3 warm-up), {args.drags} fast drags of 50 moves, "
-          + (f"{args.loads} loads per notebook\n" if where == "Voilà" else "one opened and run page per notebook\n"))
+    print(
+        f"{where} on 127.0.0.1, one page at a time, viewport 1280×1500; {args.steps} single steps "
+        f"(after 3 warm-up), {args.drags} fast drags of 50 moves, "
+        + (f"{args.loads} loads per notebook\n" if where == "Voilà" else "one opened and run page per notebook\n")
+    )
 
     def col(rows, key):
         return [r[key] for r in rows if key in r and r[key] == r[key]]
@@ -564,58 +625,110 @@ def report(args, results: dict, browser_version: str, profiles: dict, machine_li
     add("first render: chart (ms from navigation)", med(o["first_chart"]), med(b["first_chart"]))
     for key, label in (("table", "chain table"), ("chart", "chart")):
         add(f"single step → {label} updated, median ms", med(col(o["steps"], key)), med(col(b["steps"], key)))
-        add(f"single step → {label} updated, p95 ms", pct(col(o["steps"], key), .95), pct(col(b["steps"], key), .95))
+        add(f"single step → {label} updated, p95 ms", pct(col(o["steps"], key), 0.95), pct(col(b["steps"], key), 0.95))
     f = results.get("floor")
     if f and f["steps"]:
-        rows.append(("floor: bare anywidget round trip → row shown, median ms", fmt(med(col(f["steps"], "table"))),
-                     "", ""))
-        rows.append(("floor: bare anywidget round trip → row shown, p95 ms",
-                     fmt(pct(col(f["steps"], "table"), .95)), "", ""))
-    add("single step → chart complete (last mark), median ms", med(col(o["steps"], "chart_done")),
-        med(col(b["steps"], "chart_done")))
-    add("single step → chart complete (last mark), p95 ms", pct(col(o["steps"], "chart_done"), .95),
-        pct(col(b["steps"], "chart_done"), .95))
-    add("fast drag: last move → final table, median ms", med(col(o["drags"], "final_table")),
-        med(col(b["drags"], "final_table")))
-    add("fast drag: last move → final chart, median ms", med(col(o["drags"], "final_chart")),
-        med(col(b["drags"], "final_chart")))
-    add("fast drag: last move → last message sent, median ms", med(col(o["drags"], "last_send")),
-        med(col(b["drags"], "last_send")), 1, False)
-    add("fast drag: last move → reply before final table, median ms", med(col(o["drags"], "last_reply")),
-        med(col(b["drags"], "last_reply")), 1, False)
-    add("fast drag: recomputations per drag (median)", med(col(o["drags"], "recomputations")),
-        med(col(b["drags"], "recomputations")), 0, False)
-    add("fast drag: messages sent per drag (median)", med(col(o["drags"], "sends")),
-        med(col(b["drags"], "sends")), 0, False)
-    rows.append(("fast drag: results shown out of order (total)",
-                 str(sum(d["out_of_order"] for d in o["drags"])), str(sum(d["out_of_order"] for d in b["drags"])), ""))
-    rows.append(("fast drag: final state = slider's value",
-                 f"{sum(d['final_ok'] for d in o['drags'])}/{len(o['drags'])}",
-                 f"{sum(d['final_ok'] for d in b['drags'])}/{len(b['drags'])}", ""))
+        rows.append(
+            ("floor: bare anywidget round trip → row shown, median ms", fmt(med(col(f["steps"], "table"))), "", "")
+        )
+        rows.append(
+            ("floor: bare anywidget round trip → row shown, p95 ms", fmt(pct(col(f["steps"], "table"), 0.95)), "", "")
+        )
+    add(
+        "single step → chart complete (last mark), median ms",
+        med(col(o["steps"], "chart_done")),
+        med(col(b["steps"], "chart_done")),
+    )
+    add(
+        "single step → chart complete (last mark), p95 ms",
+        pct(col(o["steps"], "chart_done"), 0.95),
+        pct(col(b["steps"], "chart_done"), 0.95),
+    )
+    add(
+        "fast drag: last move → final table, median ms",
+        med(col(o["drags"], "final_table")),
+        med(col(b["drags"], "final_table")),
+    )
+    add(
+        "fast drag: last move → final chart, median ms",
+        med(col(o["drags"], "final_chart")),
+        med(col(b["drags"], "final_chart")),
+    )
+    add(
+        "fast drag: last move → last message sent, median ms",
+        med(col(o["drags"], "last_send")),
+        med(col(b["drags"], "last_send")),
+        1,
+        False,
+    )
+    add(
+        "fast drag: last move → reply before final table, median ms",
+        med(col(o["drags"], "last_reply")),
+        med(col(b["drags"], "last_reply")),
+        1,
+        False,
+    )
+    add(
+        "fast drag: recomputations per drag (median)",
+        med(col(o["drags"], "recomputations")),
+        med(col(b["drags"], "recomputations")),
+        0,
+        False,
+    )
+    add(
+        "fast drag: messages sent per drag (median)",
+        med(col(o["drags"], "sends")),
+        med(col(b["drags"], "sends")),
+        0,
+        False,
+    )
+    rows.append(
+        (
+            "fast drag: results shown out of order (total)",
+            str(sum(d["out_of_order"] for d in o["drags"])),
+            str(sum(d["out_of_order"] for d in b["drags"])),
+            "",
+        )
+    )
+    rows.append(
+        (
+            "fast drag: final state = slider's value",
+            f"{sum(d['final_ok'] for d in o['drags'])}/{len(o['drags'])}",
+            f"{sum(d['final_ok'] for d in b['drags'])}/{len(b['drags'])}",
+            "",
+        )
+    )
     w0 = max(len(r[0]) for r in rows)
     print(f"{'X-2 in ' + where:<{w0}}  {'ours':>9}  {'baseline':>9}  {'baseline/ours':>13}")
     for label, ov, bv, rv in rows:
         print(f"{label:<{w0}}  {ov:>9}  {bv:>9}  {rv:>13}")
 
     print("\nwhere a single step's time goes (medians; from the page's WebSocket tap)")
-    keys = [("key_to_send", "key → message sent (ms)"), ("send_to_reply", "sent → first reply (ms)"),
-            ("send_to_idle", "sent → kernel idle (ms)"), ("reply_to_chart", "last reply → chart complete (ms)"),
-            ("msgs_in", "messages received per step"), ("kb_in", "KB received per step"),
-            ("sends", "messages sent per step")]
+    keys = [
+        ("key_to_send", "key → message sent (ms)"),
+        ("send_to_reply", "sent → first reply (ms)"),
+        ("send_to_idle", "sent → kernel idle (ms)"),
+        ("reply_to_chart", "last reply → chart complete (ms)"),
+        ("msgs_in", "messages received per step"),
+        ("kb_in", "KB received per step"),
+        ("sends", "messages sent per step"),
+    ]
     w1 = max(len(label) for _, label in keys)
     print(f"{'':<{w1}}  {'ours':>9}  {'baseline':>9}")
     for key, label in keys:
         print(f"{label:<{w1}}  {fmt(med(col(o['steps'], key))):>9}  {fmt(med(col(b['steps'], key))):>9}")
     for mode, (top, js, special) in profiles.items():
-        print(f"\nJS CPU profile of the page, {mode}, per single step (20 steps, each with its {args.settle} ms "
-              f"settle): JS {js:.1f} ms, GC {special['(garbage collector)']:.1f} ms, native/browser work "
-              f"(program) {special['(program)']:.1f} ms; top JS self time:")
+        print(
+            f"\nJS CPU profile of the page, {mode}, per single step (20 steps, each with its {args.settle} ms "
+            f"settle): JS {js:.1f} ms, GC {special['(garbage collector)']:.1f} ms, native/browser work "
+            f"(program) {special['(program)']:.1f} ms; top JS self time:"
+        )
         for name, ms in top:
             print(f"  {ms:7.2f} ms  {name}")
 
     table_med = med(col(o["steps"], "table"))
     chart_med = med(col(o["steps"], "chart"))
-    chart_p95 = pct(col(o["steps"], "chart"), .95)
+    chart_p95 = pct(col(o["steps"], "chart"), 0.95)
     speed = med(col(b["steps"], "chart")) / chart_med if chart_med == chart_med else float("nan")
     drag_final = max(med(col(o["drags"], "final_chart")), med(col(o["drags"], "final_table")))
     ooo = sum(d["out_of_order"] for d in o["drags"])
@@ -651,10 +764,16 @@ def main() -> None:
     parser.add_argument("--settle", type=int, default=100, help="quiet ms after both updates before the next step")
     parser.add_argument("--cpu-profile", action="store_true", help="also print a JS CPU profile of 20 steps each")
     parser.add_argument("--json", metavar="PATH", help="also write the raw measurements as JSON")
-    parser.add_argument("--plain-voila", action="store_true",
-                        help="serve with plain voila (Nagle on) instead of python -m taf_widgets.serve")
-    parser.add_argument("--lab", action="store_true",
-                        help="measure in JupyterLab, without and with the taf_widgets.nodelay server extension")
+    parser.add_argument(
+        "--plain-voila",
+        action="store_true",
+        help="serve with plain voila (Nagle on) instead of python -m taf_widgets.serve",
+    )
+    parser.add_argument(
+        "--lab",
+        action="store_true",
+        help="measure in JupyterLab, without and with the taf_widgets.nodelay server extension",
+    )
     args = parser.parse_args()
     if args.lab:
         return main_lab(args)
@@ -669,8 +788,11 @@ def main() -> None:
     for mode in MODES.values():
         shutil.copy(NOTEBOOKS / mode["notebook"], folder / mode["notebook"])
     machine_lines = machine("?")
-    machine_lines.append("server: plain voila (--plain-voila: Nagle's algorithm on)" if args.plain_voila
-                         else "server: python -m taf_widgets.serve (Voilà with TCP_NODELAY websockets, as make dashboard)")
+    machine_lines.append(
+        "server: plain voila (--plain-voila: Nagle's algorithm on)"
+        if args.plain_voila
+        else "server: python -m taf_widgets.serve (Voilà with TCP_NODELAY websockets, as make dashboard)"
+    )
     server = BenchVoila(c, folder, plain=args.plain_voila)
     results = {m: {"first_table": [], "first_chart": [], "steps": [], "drags": []} for m in MODES}
     profiles = {}
@@ -722,8 +844,7 @@ def main_lab(args) -> None:
     for mode in ("ours", "baseline"):
         shutil.copy(NOTEBOOKS / MODES[mode]["notebook"], folder / MODES[mode]["notebook"])
     machine_lines = machine("?")
-    variants = [("JupyterLab (plain: Nagle on)", False),
-                ("JupyterLab + taf_widgets.nodelay (TCP_NODELAY)", True)]
+    variants = [("JupyterLab (plain: Nagle on)", False), ("JupyterLab + taf_widgets.nodelay (TCP_NODELAY)", True)]
     all_results = {}
     try:
         with sync_playwright() as p:
@@ -731,8 +852,9 @@ def main_lab(args) -> None:
             for where, nodelay in variants:
                 load = os.getloadavg()[0]
                 server = BenchLab(c, folder, nodelay)
-                results = {m: {"first_table": [], "first_chart": [], "steps": [], "drags": []}
-                           for m in ("ours", "baseline")}
+                results = {
+                    m: {"first_table": [], "first_chart": [], "steps": [], "drags": []} for m in ("ours", "baseline")
+                }
                 try:
                     bench = Bench(browser, server, args, c.ARTIFACTS)
                     for mode in ("ours", "baseline"):
@@ -765,10 +887,14 @@ def main_lab(args) -> None:
         report(args, results, version, {}, lines, where=where)
     (plain, _), (fast, _) = all_results.values()
     print("\nwith / without taf_widgets.nodelay (ours, medians; p95 in brackets)")
-    for key, label in (("table", "step → chain table"), ("chart", "step → chart"), ("chart_done", "step → chart complete")):
+    for key, label in (
+        ("table", "step → chain table"),
+        ("chart", "step → chart"),
+        ("chart_done", "step → chart complete"),
+    ):
         a = [r[key] for r in plain["ours"]["steps"]]
         b = [r[key] for r in fast["ours"]["steps"]]
-        print(f"  {label}: {med(b):.1f} ({pct(b, .95):.1f}) ms with, {med(a):.1f} ({pct(a, .95):.1f}) ms without")
+        print(f"  {label}: {med(b):.1f} ({pct(b, 0.95):.1f}) ms with, {med(a):.1f} ({pct(a, 0.95):.1f}) ms without")
     for key, label in (("final_chart", "fast drag → final chart"),):
         a = [r[key] for r in plain["ours"]["drags"]]
         b = [r[key] for r in fast["ours"]["drags"]]

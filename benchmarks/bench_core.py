@@ -43,8 +43,10 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=50)
     parser.add_argument("--per-batch", type=int, default=200)
     args = parser.parse_args()
-    print(f"python {platform.python_version()} on {platform.machine()}, "
-          f"{args.batches} batches x {args.per_batch} calls per recipe")
+    print(
+        f"python {platform.python_version()} on {platform.machine()}, "
+        f"{args.batches} batches x {args.per_batch} calls per recipe"
+    )
     print(f"{'recipe':<6} {'median us/call':>15} {'p95 us/call':>12} {'calls/s':>10}")
     for rid, kwargs in CASES.items():
         bench(rid, kwargs, 3, 50)  # warm up

@@ -58,8 +58,17 @@ def bundle_report() -> tuple[int | None, int | None]:
         return (len(shipped), gz(shipped)) if shipped else (None, None)
     with tempfile.TemporaryDirectory(prefix="taf-bundle-") as tmp:
         meta = Path(tmp) / "meta.json"
-        cmd = [str(ESBUILD), "js/recipe.js", "--bundle", "--format=esm", "--minify", "--target=es2020",
-               f"--outdir={tmp}", f"--metafile={meta}", "--log-level=warning"]
+        cmd = [
+            str(ESBUILD),
+            "js/recipe.js",
+            "--bundle",
+            "--format=esm",
+            "--minify",
+            "--target=es2020",
+            f"--outdir={tmp}",
+            f"--metafile={meta}",
+            "--log-level=warning",
+        ]
         subprocess.run(cmd, cwd=ROOT, check=True)
         fresh = (Path(tmp) / "recipe.js").read_bytes()
         info = json.loads(meta.read_text())
@@ -74,12 +83,16 @@ def bundle_report() -> tuple[int | None, int | None]:
 
 def time_import(stmt: str, runs: int, env: dict) -> tuple[list[float], list[float]]:
     """Wall-clock and CPU milliseconds of ``stmt``, each in a fresh interpreter."""
-    code = ("import time; t0 = time.perf_counter(); c0 = time.process_time(); " + stmt +
-            "; print((time.perf_counter() - t0) * 1e3, (time.process_time() - c0) * 1e3)")
+    code = (
+        "import time; t0 = time.perf_counter(); c0 = time.process_time(); "
+        + stmt
+        + "; print((time.perf_counter() - t0) * 1e3, (time.process_time() - c0) * 1e3)"
+    )
     wall, cpu = [], []
     for i in range(runs + 2):
-        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                             check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        )
         if i >= 2:
             w, c = out.stdout.strip().splitlines()[-1].split()
             wall.append(float(w))
@@ -89,14 +102,21 @@ def time_import(stmt: str, runs: int, env: dict) -> tuple[list[float], list[floa
 
 def importtime_rows(stmt: str, env: dict) -> list[tuple[int, int, str]]:
     """(self µs, cumulative µs, module) for each module ``stmt`` imports, start-up modules left out."""
+
     def rows(code: str) -> list[tuple[int, int, str]]:
-        out = subprocess.run([sys.executable, "-X", "importtime", "-c", code], cwd=ROOT, env=env,
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         found = []
         for line in out.stderr.splitlines():
             if not line.startswith("import time:") or "self [us]" in line:
                 continue
-            self_us, cum_us, name = line[len("import time:"):].split("|", 2)
+            self_us, cum_us, name = line[len("import time:") :].split("|", 2)
             found.append((int(self_us), int(cum_us), name.strip()))
         return found
 
@@ -125,40 +145,52 @@ def main() -> None:
     # The source tree first, as the other benchmarks run it.
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     try:
-        print(f"\nImport time (fresh python {sys.version.split()[0]} per run, {args.runs} runs after 2 warm-up, "
-              "byte code cached)")
+        print(
+            f"\nImport time (fresh python {sys.version.split()[0]} per run, {args.runs} runs after 2 warm-up, "
+            "byte code cached)"
+        )
         results = {}
         cpu_results = {}
         for label, stmt in IMPORTS.items():
             wall, cpu = time_import(stmt, args.runs, env)
             results[label] = statistics.median(wall)
             cpu_results[label] = statistics.median(cpu)
-            print(f"  {label:<38} median {statistics.median(wall):7.1f} ms   min {min(wall):7.1f}   "
-                  f"max {max(wall):7.1f}   (CPU time median {statistics.median(cpu):7.1f} ms)")
+            print(
+                f"  {label:<38} median {statistics.median(wall):7.1f} ms   min {min(wall):7.1f}   "
+                f"max {max(wall):7.1f}   (CPU time median {statistics.median(cpu):7.1f} ms)"
+            )
         print("  where the time goes (python -X importtime, one run, self time summed by top-level package;")
         print("  -X importtime itself adds some overhead):")
         for label in ("import taf_widgets.core", "from taf_widgets import RecipeWidget"):
             rows = importtime_rows(IMPORTS[label], env)
             packages = by_package(rows)
-            print(f"    {label} ({sum(v for _, v in packages):.0f} ms): "
-                  + ", ".join(f"{k} {v:.1f}" for k, v in packages[:10]))
+            print(
+                f"    {label} ({sum(v for _, v in packages):.0f} ms): "
+                + ", ".join(f"{k} {v:.1f}" for k, v in packages[:10])
+            )
             if label.startswith("import taf_widgets.core"):
                 # Cumulative: a module with everything it imported first.
-                cum = sorted(((r[1], r[2]) for r in rows
-                              if r[2].startswith("taf_widgets") or r[2] == "importlib.metadata"), reverse=True)
+                cum = sorted(
+                    ((r[1], r[2]) for r in rows if r[2].startswith("taf_widgets") or r[2] == "importlib.metadata"),
+                    reverse=True,
+                )
                 print("      cumulative: " + ", ".join(f"{name} {us / 1e3:.1f}" for us, name in cum[:7]))
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 
     print("\ntargets")
     if size is not None:
-        print(f"  {'met   ' if size <= 30_000 else 'MISSED'}  built JS ≤ 30 KB minified: {size / 1e3:.1f} KB "
-              f"({gzipped / 1e3:.1f} KB gzipped)")
+        print(
+            f"  {'met   ' if size <= 30_000 else 'MISSED'}  built JS ≤ 30 KB minified: {size / 1e3:.1f} KB "
+            f"({gzipped / 1e3:.1f} KB gzipped)"
+        )
     core = results["import taf_widgets.core"]
     note = ""
     if core > 1.5 * cpu_results["import taf_widgets.core"]:
-        note = (f" (its CPU time is {cpu_results['import taf_widgets.core']:.1f} ms: the rest is waiting for "
-                f"the CPU, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+        note = (
+            f" (its CPU time is {cpu_results['import taf_widgets.core']:.1f} ms: the rest is waiting for "
+            f"the CPU, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+        )
     print(f"  {'met   ' if core <= 50 else 'MISSED'}  import taf_widgets.core ≤ 50 ms: {core:.1f} ms median{note}")
 
 

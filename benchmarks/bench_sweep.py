@@ -43,8 +43,10 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=96, help="values per sweep (default 96, one chart curve)")
     parser.add_argument("--repeats", type=int, default=30, help="sweeps timed per recipe")
     args = parser.parse_args()
-    print(f"python {platform.python_version()} on {platform.machine()}, "
-          f"{args.repeats} sweeps x {args.points} values per recipe")
+    print(
+        f"python {platform.python_version()} on {platform.machine()}, "
+        f"{args.repeats} sweeps x {args.points} values per recipe"
+    )
     print(f"{'recipe':<6} {'param':<17} {'median ms/sweep':>16} {'rows/s':>10}")
     total_rows, total_s = 0, 0.0
     for rid, (param, (lo, hi, whole), fixed) in CASES.items():

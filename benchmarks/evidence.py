@@ -52,9 +52,19 @@ def verdict_rows() -> list[dict]:
             spec = run_recipe("X-2", preset=name, T_eval=L)
             audited = run_recipe("X-2", preset=name, T_eval=L, calibration="audited")
             meas = run_recipe("X-2", preset=name, T_eval=L, gamma_obs=measured["gamma_obs"])
-            out.append({"model": name, "L": L, "native": native, "gamma_obs": measured["gamma_obs"],
-                        "spec": spec.verdict, "audited": audited.verdict, "measured": meas.verdict,
-                        "plain": plain_rule(L, name), "confidence": meas.confidence["band"]})
+            out.append(
+                {
+                    "model": name,
+                    "L": L,
+                    "native": native,
+                    "gamma_obs": measured["gamma_obs"],
+                    "spec": spec.verdict,
+                    "audited": audited.verdict,
+                    "measured": meas.verdict,
+                    "plain": plain_rule(L, name),
+                    "confidence": meas.confidence["band"],
+                }
+            )
     return out
 
 
@@ -72,34 +82,80 @@ def main() -> None:
     natural = prediction_summary([r for r in rows if r["corpus"] == "mongo"])
     rnd = prediction_summary([r for r in rows if r["corpus"] != "mongo"])
     skipped = [r["model"] for r in panel() if r["theta"] is None]
-    print(f"1. γ_Padé(θ, {MEASURED_LENGTH:,}) against γ_obs ({every['n']} measurements with a known θ; "
-          f"{len(skipped)} without θ skipped: {', '.join(skipped)})")
-    print(_table([
-        [label, s["n"], f"{s['mae']:.3f}", f"{s['within']}/{s['n']} ({100 * s['share_within']:.0f}%)"]
-        for label, s in (("all", every), ("natural text", natural), ("random tokens", rnd))
-    ], ["corpus", "n", "mean |γ_Padé − γ_obs|", f"within ±{BAND}"]))
+    print(
+        f"1. γ_Padé(θ, {MEASURED_LENGTH:,}) against γ_obs ({every['n']} measurements with a known θ; "
+        f"{len(skipped)} without θ skipped: {', '.join(skipped)})"
+    )
+    print(
+        _table(
+            [
+                [label, s["n"], f"{s['mae']:.3f}", f"{s['within']}/{s['n']} ({100 * s['share_within']:.0f}%)"]
+                for label, s in (("all", every), ("natural text", natural), ("random tokens", rnd))
+            ],
+            ["corpus", "n", "mean |γ_Padé − γ_obs|", f"within ±{BAND}"],
+        )
+    )
     print()
-    print(_table([[r["model"], r["corpus_label"], f"{r['theta']:,}", f"{r['gamma_pade']:.4f}", f"{r['gamma_obs']:.4f}",
-                   f"{r['error']:+.3f}", "yes" if r["within"] else "no"] for r in rows],
-                 ["model", "corpus", "θ", "γ_Padé", "γ_obs", "γ_Padé − γ_obs", f"±{BAND}"]))
+    print(
+        _table(
+            [
+                [
+                    r["model"],
+                    r["corpus_label"],
+                    f"{r['theta']:,}",
+                    f"{r['gamma_pade']:.4f}",
+                    f"{r['gamma_obs']:.4f}",
+                    f"{r['error']:+.3f}",
+                    "yes" if r["within"] else "no",
+                ]
+                for r in rows
+            ],
+            ["model", "corpus", "θ", "γ_Padé", "γ_obs", "γ_Padé − γ_obs", f"±{BAND}"],
+        )
+    )
     print()
 
     vrows = verdict_rows()
-    print(f"2. X-2 verdicts for the {len({r['model'] for r in vrows})} panel models with a bundled preset "
-          "(γ_obs on natural text), at the native length and at 4×")
-    print(_table([[r["model"], f"{r['L']:,}", f"{r['gamma_obs']:.4f}", r["spec"], r["audited"], r["measured"],
-                   r["plain"], r["confidence"]] for r in vrows],
-                 ["model", "L", "γ_obs", "spec", "audited", "measured", "plain rule", "measured confidence"]))
+    print(
+        f"2. X-2 verdicts for the {len({r['model'] for r in vrows})} panel models with a bundled preset "
+        "(γ_obs on natural text), at the native length and at 4×"
+    )
+    print(
+        _table(
+            [
+                [
+                    r["model"],
+                    f"{r['L']:,}",
+                    f"{r['gamma_obs']:.4f}",
+                    r["spec"],
+                    r["audited"],
+                    r["measured"],
+                    r["plain"],
+                    r["confidence"],
+                ]
+                for r in vrows
+            ],
+            ["model", "L", "γ_obs", "spec", "audited", "measured", "plain rule", "measured confidence"],
+        )
+    )
     print()
     print("Agreement (same verdict label):")
-    for a, b in (("spec", "measured"), ("audited", "measured"), ("spec", "audited"),
-                 ("spec", "plain"), ("audited", "plain"), ("measured", "plain")):
+    for a, b in (
+        ("spec", "measured"),
+        ("audited", "measured"),
+        ("spec", "audited"),
+        ("spec", "plain"),
+        ("audited", "plain"),
+        ("measured", "plain"),
+    ):
         print(f"  {a:>8} vs {b:<8} {agreement(vrows, a, b)}")
     for which in ("native", "4x"):
         sub = [r for r in vrows if (r["L"] == r["native"]) == (which == "native")]
-        print(f"  at {which:>6} length: spec YES {sum(r['spec'] == 'YES' for r in sub)}/{len(sub)}, "
-              f"measured YES {sum(r['measured'] == 'YES' for r in sub)}/{len(sub)}, "
-              f"plain-rule YES {sum(r['plain'] == 'YES' for r in sub)}/{len(sub)}")
+        print(
+            f"  at {which:>6} length: spec YES {sum(r['spec'] == 'YES' for r in sub)}/{len(sub)}, "
+            f"measured YES {sum(r['measured'] == 'YES' for r in sub)}/{len(sub)}, "
+            f"plain-rule YES {sum(r['plain'] == 'YES' for r in sub)}/{len(sub)}"
+        )
 
 
 if __name__ == "__main__":

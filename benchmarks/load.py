@@ -6,7 +6,7 @@
                               [--serve-arg=--preheat_kernel=True --serve-arg=--pool_size=30]
 
 The server is started as ``make dashboard`` starts it (kernels forked from its warm helper, see
-taf_widgets/forkkernel.py): ``python -m taf_widgets.serve NOTEBOOK
+taf_widgets/serving/forkkernel.py): ``python -m taf_widgets.serve NOTEBOOK
 --no-browser --Voila.ip=127.0.0.1 --port=P`` (plus any ``--serve-arg``), a fresh one for each
 measurement, on 127.0.0.1.
 
@@ -103,10 +103,24 @@ class DashboardServer:
         self.port = c.free_port()
         self.log_path = log_dir / f"voila-load-{self.port}.log"
         self.log = open(self.log_path, "w")
-        cmd = [sys.executable, "-m", "taf_widgets.serve", str(self.notebook), "--no-browser",
-               "--Voila.ip=127.0.0.1", f"--port={self.port}", *extra]
-        self.proc = subprocess.Popen(cmd, cwd=self.folder, stdout=self.log, stderr=subprocess.STDOUT,
-                                     env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+        cmd = [
+            sys.executable,
+            "-m",
+            "taf_widgets.serve",
+            str(self.notebook),
+            "--no-browser",
+            "--Voila.ip=127.0.0.1",
+            f"--port={self.port}",
+            *extra,
+        ]
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=self.folder,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            start_new_session=True,
+        )
         # wait for the port (any page of a one-notebook server would start a kernel)
         deadline = time.monotonic() + 90
         while True:
@@ -198,8 +212,8 @@ def decode_frame(data) -> dict:
         msg = json.loads(data)
         return {"channel": msg.get("channel"), "msg_type": msg["header"]["msg_type"], "content": msg["content"]}
     n = int.from_bytes(data[:8], "little")
-    offsets = [int.from_bytes(data[8 * (i + 1):8 * (i + 2)], "little") for i in range(n)]
-    parts = [data[offsets[i]:offsets[i + 1]] for i in range(n - 1)]
+    offsets = [int.from_bytes(data[8 * (i + 1) : 8 * (i + 2)], "little") for i in range(n)]
+    parts = [data[offsets[i] : offsets[i + 1]] for i in range(n - 1)]
     header = json.loads(parts[1])
     return {"channel": parts[0].decode(), "msg_type": header["msg_type"], "content": json.loads(parts[4])}
 
@@ -223,8 +237,14 @@ class Client:
         self._queue: asyncio.Queue = asyncio.Queue()
 
     def _msg(self, msg_type: str, content: dict, metadata: dict | None = None) -> bytes:
-        header = {"msg_id": uuid.uuid4().hex, "username": "load", "session": self.session,
-                  "msg_type": msg_type, "version": "5.3", "date": _now_iso()}
+        header = {
+            "msg_id": uuid.uuid4().hex,
+            "username": "load",
+            "session": self.session,
+            "msg_type": msg_type,
+            "version": "5.3",
+            "date": _now_iso(),
+        }
         return encode_frame("shell", header, {}, metadata or {}, content)
 
     async def _next(self, match, timeout: float) -> dict:
@@ -273,19 +293,39 @@ class Client:
                 cookies[name.strip()] = rest.split(";", 1)[0]
             self.cookies = cookies
             cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
-            url = (self.base.replace("http://", "ws://") + f"/api/kernels/{self.kernel_id}/channels"
-                   f"?session_id={self.session}")
-            ws = await websocket_connect(HTTPRequest(url, headers={"Cookie": cookie}, connect_timeout=self.timeout),
-                                         max_message_size=64 << 20, subprotocols=[PROTOCOL])
+            url = (
+                self.base.replace("http://", "ws://") + f"/api/kernels/{self.kernel_id}/channels"
+                f"?session_id={self.session}"
+            )
+            ws = await websocket_connect(
+                HTTPRequest(url, headers={"Cookie": cookie}, connect_timeout=self.timeout),
+                max_message_size=64 << 20,
+                subprotocols=[PROTOCOL],
+            )
             reader = asyncio.ensure_future(self._reader(ws))
             control = uuid.uuid4().hex
-            ws.write_message(binary=True, message=self._msg("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control",
-                                                     "data": {}}, {"version": "1.0.0"}))
-            ws.write_message(binary=True, message=self._msg("comm_msg", {"comm_id": control, "data": {"method": "request_states"}}))
-            msg = await self._next(lambda m: m["content"].get("comm_id") == control
-                                   and m["content"]["data"].get("method") == "update_states", self.timeout)
-            panels = {mid: s["state"] for mid, s in msg["content"]["data"]["states"].items()
-                      if "recipe_id" in s["state"] and "revision" in s["state"]}
+            ws.write_message(
+                binary=True,
+                message=self._msg(
+                    "comm_open",
+                    {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+                    {"version": "1.0.0"},
+                ),
+            )
+            ws.write_message(
+                binary=True, message=self._msg("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
+            )
+            msg = await self._next(
+                lambda m: (
+                    m["content"].get("comm_id") == control and m["content"]["data"].get("method") == "update_states"
+                ),
+                self.timeout,
+            )
+            panels = {
+                mid: s["state"]
+                for mid, s in msg["content"]["data"]["states"].items()
+                if "recipe_id" in s["state"] and "revision" in s["state"]
+            }
             shown = {mid: st for mid, st in panels.items() if st.get("revision", 0) >= 1 and st.get("result")}
             if not shown:
                 raise RuntimeError("the handshake's states hold no recipe panel with a result")
@@ -305,8 +345,14 @@ class Client:
                 try:
                     body = urllib.parse.urlencode({"_xsrf": self.cookies.get("_xsrf", "")})
                     cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-                    await http.fetch(f"{self.base}/voila/api/shutdown/{self.kernel_id}", method="POST", body=body,
-                                     headers={"Cookie": cookie}, raise_error=False, request_timeout=30)
+                    await http.fetch(
+                        f"{self.base}/voila/api/shutdown/{self.kernel_id}",
+                        method="POST",
+                        body=body,
+                        headers={"Cookie": cookie},
+                        raise_error=False,
+                        request_timeout=30,
+                    )
                 except Exception:
                     pass
 
@@ -324,13 +370,22 @@ class Client:
             if isinstance(value, int) and not isinstance(value, bool):
                 params[name] = int(params[name])
             t = time.perf_counter()
-            ws.write_message(binary=True, message=self._msg("comm_msg", {"comm_id": mid, "data": {
-                "method": "update", "state": {"params": params}, "buffer_paths": []}}))
+            ws.write_message(
+                binary=True,
+                message=self._msg(
+                    "comm_msg",
+                    {"comm_id": mid, "data": {"method": "update", "state": {"params": params}, "buffer_paths": []}},
+                ),
+            )
             before = revision
-            msg = await self._next(lambda m: m["content"].get("comm_id") == mid
-                                   and m["content"]["data"].get("method") == "update"
-                                   and m["content"]["data"].get("state", {}).get("revision", -1) > before,
-                                   self.timeout)
+            msg = await self._next(
+                lambda m: (
+                    m["content"].get("comm_id") == mid
+                    and m["content"]["data"].get("method") == "update"
+                    and m["content"]["data"].get("state", {}).get("revision", -1) > before
+                ),
+                self.timeout,
+            )
             self.change_ms.append((time.perf_counter() - t) * 1e3)
             revision = msg["content"]["data"]["state"]["revision"]
 
@@ -365,8 +420,10 @@ def capacity(args, notebook: Path, artifacts: Path) -> list[dict]:
                         break
                     last = total
                     time.sleep(3)
-                print(f"  (pool of {len(server.kernels())} kernels ready after {time.monotonic() - t:.0f} s, "
-                      f"{total:.1f} s of kernel CPU)")
+                print(
+                    f"  (pool of {len(server.kernels())} kernels ready after {time.monotonic() - t:.0f} s, "
+                    f"{total:.1f} s of kernel CPU)"
+                )
             watch = KernelWatch(server)
             server_cpu0 = sum(_cpu(server.proc.pid))
             t0 = time.monotonic()
@@ -396,17 +453,39 @@ def capacity(args, notebook: Path, artifacts: Path) -> list[dict]:
         for c in clients:
             if c.error:
                 errors[c.error] = errors.get(c.error, 0) + 1
-        rows.append(dict(
-            n=n, load=load, ran=ran, ok=len(ok), failures=n - len(ok), errors=errors,
-            first_p50=med(firsts), first_p95=pct(firsts, .95), first_max=max(firsts) if firsts else float("nan"),
-            change_p50=med(changes), change_p95=pct(changes, .95), changes=len(changes),
-            kernel_cpu=kernels_cpu / users_with_kernel, kernel_uss=med(list(watch.uss.values())) / 1e6,
-            kernels_seen=len(watch.cpu), server_cpu=server_cpu, alive_at_leave=alive_at_leave, alive=alive,
-            zero_at=zero_at, pool=want, helper=helper, panels=med([getattr(c, "panels", 0) for c in ok]) if ok else 0,
-            log=str(server.log_path)))
+        rows.append(
+            dict(
+                n=n,
+                load=load,
+                ran=ran,
+                ok=len(ok),
+                failures=n - len(ok),
+                errors=errors,
+                first_p50=med(firsts),
+                first_p95=pct(firsts, 0.95),
+                first_max=max(firsts) if firsts else float("nan"),
+                change_p50=med(changes),
+                change_p95=pct(changes, 0.95),
+                changes=len(changes),
+                kernel_cpu=kernels_cpu / users_with_kernel,
+                kernel_uss=med(list(watch.uss.values())) / 1e6,
+                kernels_seen=len(watch.cpu),
+                server_cpu=server_cpu,
+                alive_at_leave=alive_at_leave,
+                alive=alive,
+                zero_at=zero_at,
+                pool=want,
+                helper=helper,
+                panels=med([getattr(c, "panels", 0) for c in ok]) if ok else 0,
+                log=str(server.log_path),
+            )
+        )
         r = rows[-1]
-        print(f"  N={n}: {r['ok']}/{n} got a result in {ran:.0f} s; first result p95 {r['first_p95']:.2f} s; "
-              f"change p95 {r['change_p95']:.0f} ms; kernels alive {args.linger:.0f} s after: {alive}", flush=True)
+        print(
+            f"  N={n}: {r['ok']}/{n} got a result in {ran:.0f} s; first result p95 {r['first_p95']:.2f} s; "
+            f"change p95 {r['change_p95']:.0f} ms; kernels alive {args.linger:.0f} s after: {alive}",
+            flush=True,
+        )
     return rows
 
 
@@ -418,8 +497,11 @@ def fork_helper(server: DashboardServer) -> dict | None:
         for p in psutil.Process(server.proc.pid).children():
             if "taf_widgets.forkkernel" in " ".join(p.cmdline()):
                 t = p.cpu_times()
-                return {"cpu": t.user + t.system, "uss_mb": p.memory_full_info().uss / 1e6,
-                        "rss_mb": p.memory_info().rss / 1e6}
+                return {
+                    "cpu": t.user + t.system,
+                    "uss_mb": p.memory_full_info().uss / 1e6,
+                    "rss_mb": p.memory_info().rss / 1e6,
+                }
     except psutil.Error:
         pass
     return None
@@ -441,25 +523,56 @@ def _cpu(pid: int) -> tuple[float, float]:
 
 
 def print_capacity(args, rows: list[dict]) -> None:
-    print(f"\nserver capacity: protocol-level clients, all N at once, {args.changes} value changes each, "
-          f"then every second one sends the tab-close shutdown and the others just disconnect")
-    head = ["N", "load avg", "results", "first p50 s", "first p95 s", "first max s", "change p50 ms",
-            "change p95 ms", "kernel CPU/user s", "kernel USS/user MB", f"alive {args.linger:.0f} s after",
-            "all ended after"]
+    print(
+        f"\nserver capacity: protocol-level clients, all N at once, {args.changes} value changes each, "
+        f"then every second one sends the tab-close shutdown and the others just disconnect"
+    )
+    head = [
+        "N",
+        "load avg",
+        "results",
+        "first p50 s",
+        "first p95 s",
+        "first max s",
+        "change p50 ms",
+        "change p95 ms",
+        "kernel CPU/user s",
+        "kernel USS/user MB",
+        f"alive {args.linger:.0f} s after",
+        "all ended after",
+    ]
     print(" | ".join(head))
     for r in rows:
-        print(" | ".join([
-            str(r["n"]), f"{r['load'][0]:.2f}", f"{r['ok']}/{r['n']}", fmt(r["first_p50"], 2), fmt(r["first_p95"], 2),
-            fmt(r["first_max"], 2), fmt(r["change_p50"]), fmt(r["change_p95"]), fmt(r["kernel_cpu"], 2),
-            fmt(r["kernel_uss"], 0), str(r["alive"]) + (f" (pool of {r['pool']} not counted)" if r["pool"] else ""), "—" if r["zero_at"] is None else f"{r['zero_at']:.0f} s"]))
+        print(
+            " | ".join(
+                [
+                    str(r["n"]),
+                    f"{r['load'][0]:.2f}",
+                    f"{r['ok']}/{r['n']}",
+                    fmt(r["first_p50"], 2),
+                    fmt(r["first_p95"], 2),
+                    fmt(r["first_max"], 2),
+                    fmt(r["change_p50"]),
+                    fmt(r["change_p95"]),
+                    fmt(r["kernel_cpu"], 2),
+                    fmt(r["kernel_uss"], 0),
+                    str(r["alive"]) + (f" (pool of {r['pool']} not counted)" if r["pool"] else ""),
+                    "—" if r["zero_at"] is None else f"{r['zero_at']:.0f} s",
+                ]
+            )
+        )
     for r in rows:
-        extra = f"N={r['n']}: {r['changes']} changes timed; recipe panels in the handshake: {r['panels']:.0f}; " \
-                f"server process CPU {r['server_cpu']:.1f} s; kernels at leave {r['alive_at_leave']}; " \
-                f"whole run {r['ran']:.0f} s; server log {r['log']}"
+        extra = (
+            f"N={r['n']}: {r['changes']} changes timed; recipe panels in the handshake: {r['panels']:.0f}; "
+            f"server process CPU {r['server_cpu']:.1f} s; kernels at leave {r['alive_at_leave']}; "
+            f"whole run {r['ran']:.0f} s; server log {r['log']}"
+        )
         if r.get("helper"):
             h = r["helper"]
-            extra += (f"; kernel-forking helper: {h['cpu']:.2f} s CPU since the server started, "
-                      f"USS {h['uss_mb']:.0f} MB (RSS {h['rss_mb']:.0f} MB)")
+            extra += (
+                f"; kernel-forking helper: {h['cpu']:.2f} s CPU since the server started, "
+                f"USS {h['uss_mb']:.0f} MB (RSS {h['rss_mb']:.0f} MB)"
+            )
         print(extra)
         for err, count in r["errors"].items():
             print(f"    {count} × {err}")
@@ -475,11 +588,25 @@ FLOOR_SELECTOR = ".taf-floor"
 
 def floor_notebook(folder: Path) -> Path:
     path = folder / "floor.ipynb"
-    path.write_text(json.dumps({
-        "cells": [{"cell_type": "code", "execution_count": None, "id": "floor", "metadata": {}, "outputs": [],
-                   "source": FLOOR_SOURCE}],
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
-        "nbformat": 4, "nbformat_minor": 5}))
+    path.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "execution_count": None,
+                        "id": "floor",
+                        "metadata": {},
+                        "outputs": [],
+                        "source": FLOOR_SOURCE,
+                    }
+                ],
+                "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )
     return path
 
 
@@ -522,8 +649,13 @@ def page_cost(args, notebooks: list[tuple[str, Path, str]], artifacts: Path) -> 
 
             for i in range(args.page_loads + 1):
                 for label, _, selector in notebooks:
-                    one = _load_once(browser, servers[label], chromium_cpu, artifacts / f"load-page-{label}.png"
-                                     if i == 1 else None, selector)
+                    one = _load_once(
+                        browser,
+                        servers[label],
+                        chromium_cpu,
+                        artifacts / f"load-page-{label}.png" if i == 1 else None,
+                        selector,
+                    )
                     if i > 0:  # the first round warms the server and the OS caches
                         loads[label].append(one)
                     time.sleep(1)
@@ -542,12 +674,18 @@ def _main_thread_ms(trace: bytes) -> tuple[float, float]:
     """(CPU ms, wall ms) of the renderer main threads' top-level tasks in a Chromium trace."""
     events = json.loads(trace)
     events = events.get("traceEvents", events) if isinstance(events, dict) else events
-    mains = {(e["pid"], e["tid"]) for e in events
-             if e.get("ph") == "M" and e.get("name") == "thread_name"
-             and e.get("args", {}).get("name") == "CrRendererMain"}
+    mains = {
+        (e["pid"], e["tid"])
+        for e in events
+        if e.get("ph") == "M" and e.get("name") == "thread_name" and e.get("args", {}).get("name") == "CrRendererMain"
+    }
     cpu = wall = 0.0
     for e in events:
-        if e.get("ph") == "X" and e.get("name") == "ThreadControllerImpl::RunTask" and (e.get("pid"), e.get("tid")) in mains:
+        if (
+            e.get("ph") == "X"
+            and e.get("name") == "ThreadControllerImpl::RunTask"
+            and (e.get("pid"), e.get("tid")) in mains
+        ):
             cpu += e.get("tdur", e.get("dur", 0))
             wall += e.get("dur", 0)
     return cpu / 1e3, wall / 1e3
@@ -579,8 +717,12 @@ def _load_once(browser, server, chromium_cpu, shot: Path | None, selector: str =
     cpu0 = chromium_cpu()
     browser.start_tracing(page=page, categories=["toplevel"])
     page.goto(server.base + "/")
-    page.wait_for_function(f"() => {{ const b = document.querySelector({json.dumps(selector)});"
-                           " return b && b.textContent.trim().length > 0; }", timeout=180_000, polling=20)
+    page.wait_for_function(
+        f"() => {{ const b = document.querySelector({json.dumps(selector)});"
+        " return b && b.textContent.trim().length > 0; }",
+        timeout=180_000,
+        polling=20,
+    )
     trace = browser.stop_tracing()
     first = _sample(page, cdp, net, chromium_cpu, cpu0, server)
     first["main_cpu_ms"], first["main_wall_ms"] = _main_thread_ms(trace)
@@ -599,39 +741,57 @@ def _sample(page, cdp, net, chromium_cpu, cpu0, server) -> dict:
     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
     now = chromium_cpu()
     browser_cpu = sum(v - cpu0.get(pid, 0.0) for pid, v in now.items())
-    kid = page.evaluate("() => { const el = document.getElementById('jupyter-config-data');"
-                        " return el ? JSON.parse(el.textContent).kernelId : null; }")
+    kid = page.evaluate(
+        "() => { const el = document.getElementById('jupyter-config-data');"
+        " return el ? JSON.parse(el.textContent).kernelId : null; }"
+    )
     kernel_cpu = float("nan")
     proc = server.kernel_process(kid) if kid else None
     if proc is not None:
         t = proc.cpu_times()
         kernel_cpu = t.user + t.system
     return {
-        "task_ms": metrics.get("TaskDuration", 0) * 1e3, "script_ms": metrics.get("ScriptDuration", 0) * 1e3,
-        "layout_ms": metrics.get("LayoutDuration", 0) * 1e3, "style_ms": metrics.get("RecalcStyleDuration", 0) * 1e3,
-        "browser_cpu_ms": browser_cpu * 1e3, "kernel_cpu_ms": kernel_cpu * 1e3,
-        "kb": (net["http"] + net["ws"]) / 1e3, "ws_kb": net["ws"] / 1e3,
-        "nodes": metrics.get("Nodes", 0), "bqplot": page.locator(".bqplot").count(),
+        "task_ms": metrics.get("TaskDuration", 0) * 1e3,
+        "script_ms": metrics.get("ScriptDuration", 0) * 1e3,
+        "layout_ms": metrics.get("LayoutDuration", 0) * 1e3,
+        "style_ms": metrics.get("RecalcStyleDuration", 0) * 1e3,
+        "browser_cpu_ms": browser_cpu * 1e3,
+        "kernel_cpu_ms": kernel_cpu * 1e3,
+        "kb": (net["http"] + net["ws"]) / 1e3,
+        "ws_kb": net["ws"] / 1e3,
+        "nodes": metrics.get("Nodes", 0),
+        "bqplot": page.locator(".bqplot").count(),
         "panels": page.locator(".taf-recipe").count(),
     }
 
 
 def print_page_cost(label: str, loads: list[dict], load_avg) -> None:
-    print(f"\npage cost, {label}: {len(loads)} loads after a warm-up (medians), load average at start "
-          f"{load_avg[0]:.2f}, Chromium {loads[0]['browser'] if loads else '?'}")
-    keys = [("main_cpu_ms", "renderer main thread CPU (trace), ms"),
-            ("main_wall_ms", "renderer main thread task time (trace), ms"),
-            ("task_ms", "main thread busy (TaskDuration), ms"), ("script_ms", "  of which script, ms"),
-            ("layout_ms", "  of which layout, ms"), ("style_ms", "  of which style recalc, ms"),
-            ("browser_cpu_ms", "CPU of all Chromium processes, ms"), ("kernel_cpu_ms", "kernel CPU, ms"),
-            ("kb", "KB received (HTTP + websocket)"), ("ws_kb", "  of which websocket, KB"),
-            ("panels", "recipe panels in the page"), ("bqplot", "bqplot figures in the page"),
-            ("nodes", "DOM nodes")]
+    print(
+        f"\npage cost, {label}: {len(loads)} loads after a warm-up (medians), load average at start "
+        f"{load_avg[0]:.2f}, Chromium {loads[0]['browser'] if loads else '?'}"
+    )
+    keys = [
+        ("main_cpu_ms", "renderer main thread CPU (trace), ms"),
+        ("main_wall_ms", "renderer main thread task time (trace), ms"),
+        ("task_ms", "main thread busy (TaskDuration), ms"),
+        ("script_ms", "  of which script, ms"),
+        ("layout_ms", "  of which layout, ms"),
+        ("style_ms", "  of which style recalc, ms"),
+        ("browser_cpu_ms", "CPU of all Chromium processes, ms"),
+        ("kernel_cpu_ms", "kernel CPU, ms"),
+        ("kb", "KB received (HTTP + websocket)"),
+        ("ws_kb", "  of which websocket, KB"),
+        ("panels", "recipe panels in the page"),
+        ("bqplot", "bqplot figures in the page"),
+        ("nodes", "DOM nodes"),
+    ]
     w = max(len(k[1]) for k in keys)
     print(f"{'':<{w}}  {'to first verdict':>16}  {'settled (+2 s quiet)':>20}")
     for key, name in keys:
-        print(f"{name:<{w}}  {fmt(med([x['first'][key] for x in loads])):>16}  "
-              f"{fmt(med([x['settled'][key] for x in loads if key in x['settled']])):>20}")
+        print(
+            f"{name:<{w}}  {fmt(med([x['first'][key] for x in loads])):>16}  "
+            f"{fmt(med([x['settled'][key] for x in loads if key in x['settled']])):>20}"
+        )
     errors = [e for x in loads for e in x["errors"]]
     print(f"{'console errors per page (median)':<{w}}  {fmt(med([len(x['errors']) for x in loads]), 0):>16}")
     seen = {}
@@ -658,10 +818,14 @@ def main() -> None:
     parser.add_argument("--page-loads", type=int, default=3, help="Chromium page loads (after one warm-up)")
     parser.add_argument("--notebook", type=Path, default=ROOT / "examples" / "dashboard.ipynb")
     parser.add_argument("--label", default=None, help="name of the page-cost measurement (default: this)")
-    parser.add_argument("--before", help="an older dashboard notebook (a path, or REV:PATH from git, e.g. "
-                        "930bee8:examples/dashboard.ipynb): page cost of both, interleaved")
-    parser.add_argument("--floor", action="store_true",
-                        help="also measure Voilà's page alone (one ipywidgets Label), interleaved")
+    parser.add_argument(
+        "--before",
+        help="an older dashboard notebook (a path, or REV:PATH from git, e.g. "
+        "930bee8:examples/dashboard.ipynb): page cost of both, interleaved",
+    )
+    parser.add_argument(
+        "--floor", action="store_true", help="also measure Voilà's page alone (one ipywidgets Label), interleaved"
+    )
     parser.add_argument("--only", choices=["capacity", "page"], help="run one half only")
     parser.add_argument("--serve-arg", action="append", default=[], help="extra argument for taf_widgets.serve")
     parser.add_argument("--json", metavar="PATH", help="also write the raw figures as JSON")
@@ -672,8 +836,10 @@ def main() -> None:
     from bench_browser import machine
 
     print("\n".join(machine("?")).replace(", Chromium ? (headless)", ""))
-    print(f"notebook: {args.notebook}; server: python -m taf_widgets.serve NOTEBOOK --no-browser "
-          f"--Voila.ip=127.0.0.1 --port=P {' '.join(args.serve_arg)}".rstrip())
+    print(
+        f"notebook: {args.notebook}; server: python -m taf_widgets.serve NOTEBOOK --no-browser "
+        f"--Voila.ip=127.0.0.1 --port=P {' '.join(args.serve_arg)}".rstrip()
+    )
     out = {}
     if args.only in (None, "page"):
         load = os.getloadavg()
@@ -688,22 +854,39 @@ def main() -> None:
             print_page_cost(label, rows, load)
         if args.before:
             b, a = loads["before"], loads[pages[1][0]]
-            print_ratios("after / before (medians, to first verdict):", a, b, (
-                ("main_cpu_ms", "renderer main thread CPU"), ("task_ms", "TaskDuration"),
-                ("browser_cpu_ms", "CPU of all Chromium processes"), ("kernel_cpu_ms", "kernel CPU"),
-                ("kb", "bytes received"), ("ws_kb", "websocket bytes")))
+            print_ratios(
+                "after / before (medians, to first verdict):",
+                a,
+                b,
+                (
+                    ("main_cpu_ms", "renderer main thread CPU"),
+                    ("task_ms", "TaskDuration"),
+                    ("browser_cpu_ms", "CPU of all Chromium processes"),
+                    ("kernel_cpu_ms", "kernel CPU"),
+                    ("kb", "bytes received"),
+                    ("ws_kb", "websocket bytes"),
+                ),
+            )
             if args.floor:
-                print_ratios("Voilà's page alone (one Label) / before (medians):", loads["floor"], b, (
-                    ("main_cpu_ms", "renderer main thread CPU"), ("task_ms", "TaskDuration")))
+                print_ratios(
+                    "Voilà's page alone (one Label) / before (medians):",
+                    loads["floor"],
+                    b,
+                    (("main_cpu_ms", "renderer main thread CPU"), ("task_ms", "TaskDuration")),
+                )
             print("\ntarget: the first verdict uses at most half of before's main-thread time, with 0 console errors")
             am_cpu, bm_cpu = med([x["first"]["main_cpu_ms"] for x in a]), med([x["first"]["main_cpu_ms"] for x in b])
             errs = med([len(x["errors"]) for x in a])
-            print(f"  {'met   ' if am_cpu <= bm_cpu / 2 else 'MISSED'}  main thread CPU: {am_cpu / bm_cpu:.2f} of before")
+            print(
+                f"  {'met   ' if am_cpu <= bm_cpu / 2 else 'MISSED'}  main thread CPU: {am_cpu / bm_cpu:.2f} of before"
+            )
             print(f"  {'met   ' if errs == 0 else 'MISSED'}  console errors per page: {errs:.0f}")
         out["page"] = loads
     if args.only in (None, "capacity"):
-        print(f"\nserver capacity, N = {', '.join(map(str, args.users))} (load average at the start of each run below)",
-              flush=True)
+        print(
+            f"\nserver capacity, N = {', '.join(map(str, args.users))} (load average at the start of each run below)",
+            flush=True,
+        )
         rows = capacity(args, args.notebook, c.ARTIFACTS)
         print_capacity(args, rows)
         out["capacity"] = rows
@@ -711,10 +894,11 @@ def main() -> None:
         r30 = next((r for r in rows if r["n"] == 30), None)
         if r30:
             for label, ok, value in (
-                    ("all 30 get a result", r30["ok"] == 30, f"{r30['ok']}/30"),
-                    ("first result p95 ≤ 10 s", r30["first_p95"] <= 10, f"{r30['first_p95']:.2f} s"),
-                    ("change → result p95 ≤ 200 ms", r30["change_p95"] <= 200, f"{r30['change_p95']:.0f} ms"),
-                    (f"0 kernels alive {args.linger:.0f} s after they leave", r30["alive"] == 0, str(r30["alive"]))):
+                ("all 30 get a result", r30["ok"] == 30, f"{r30['ok']}/30"),
+                ("first result p95 ≤ 10 s", r30["first_p95"] <= 10, f"{r30['first_p95']:.2f} s"),
+                ("change → result p95 ≤ 200 ms", r30["change_p95"] <= 200, f"{r30['change_p95']:.0f} ms"),
+                (f"0 kernels alive {args.linger:.0f} s after they leave", r30["alive"] == 0, str(r30["alive"])),
+            ):
                 print(f"  {'met   ' if ok else 'MISSED'}  {label}: {value}")
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=1, default=str))

@@ -42,8 +42,13 @@ def main() -> None:
             cmd = [*cmd, "--cpu-profile"]
         print(f"\n{'═' * 100}\n{title}   (python3 benchmarks/{' '.join(cmd)})\n{'═' * 100}", flush=True)
         t0 = time.monotonic()
-        proc = subprocess.Popen([sys.executable, str(HERE / cmd[0]), *cmd[1:]], stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        proc = subprocess.Popen(
+            [sys.executable, str(HERE / cmd[0]), *cmd[1:]],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
         in_targets = False
         for line in proc.stdout:
             print(line, end="", flush=True)
@@ -55,8 +60,10 @@ def main() -> None:
         print(f"[{cmd[0]} took {time.monotonic() - t0:.0f} s]")
         if proc.returncode != 0:
             failed.append(cmd[0])
-    print(f"\n{'═' * 100}\nall targets ({time.monotonic() - started:.0f} s in all; load average now "
-          f"{os.getloadavg()[0]:.2f})\n{'═' * 100}")
+    print(
+        f"\n{'═' * 100}\nall targets ({time.monotonic() - started:.0f} s in all; load average now "
+        f"{os.getloadavg()[0]:.2f})\n{'═' * 100}"
+    )
     print("\n".join(targets))
     if failed:
         print("FAILED to run: " + ", ".join(failed))

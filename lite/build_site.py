@@ -52,8 +52,15 @@ KERNEL_WHEELS = ["pyodide_kernel-", "ipykernel-", "piplite-", "widgetsnbextensio
 #: Pyodide's compiled packages taken from the redistribution (checked against the official lock).
 COMPILED = ["numpy", "pandas", "sqlite3", "ssl", "openssl"]
 #: Core runtime files of the npm package the site needs.
-CORE_FILES = ["pyodide.mjs", "pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
-              "pyodide-lock.json", "package.json"]
+CORE_FILES = [
+    "pyodide.mjs",
+    "pyodide.js",
+    "pyodide.asm.js",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+    "package.json",
+]
 
 
 def log(msg: str) -> None:
@@ -99,8 +106,18 @@ def fetch_compiled(lock: dict, official: dict) -> list[str]:
     whl_dir = CACHE / "redistribution"
     wheel = whl_dir / src["file_name"]
     if not wheel.exists():
-        run(sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-            "-d", whl_dir, f"{src['name']}=={src['version']}")
+        run(
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            "-d",
+            whl_dir,
+            f"{src['name']}=={src['version']}",
+        )
     digest = sha256(wheel)
     if src.get("sha256") and digest != src["sha256"]:
         sys.exit(f"lite: {wheel.name}: sha256 {digest} differs from lite/lock.json {src['sha256']}")
@@ -153,12 +170,13 @@ def kernel_wheels() -> list[Path]:
 def solve(lock: dict, official: dict, base: Path, ours: Path, update: bool) -> dict:
     """Add our wheel, the kernel's wheels and every pure-Python dependency to the lock."""
     from pyodide_lock.spec import PyodideLockSpec
-    from pyodide_lock.uv_pip_compile import UvPipCompile
     from pyodide_lock.utils import add_wheels_to_spec
+    from pyodide_lock.uv_pip_compile import UvPipCompile
 
     if update:  # the pure-Python packages Pyodide itself ships, at the versions it ships
-        pins = {p["name"]: p["version"] for p in official["packages"].values()
-                if p["file_name"].endswith("-none-any.whl")}
+        pins = {
+            p["name"]: p["version"] for p in official["packages"].values() if p["file_name"].endswith("-none-any.whl")
+        }
     else:
         pins = {n: p["version"] for n, p in lock["packages"].items() if p["source"] == "pypi"}
     # A spec's own pin wins over a constraint of the same name, so the pins go into both.
@@ -167,9 +185,16 @@ def solve(lock: dict, official: dict, base: Path, ours: Path, update: bool) -> d
     # uv solves for Pyodide's Python by markers alone: never let it fetch an interpreter build
     # (the build reaches package registries only).
     os.environ["UV_PYTHON_DOWNLOADS"] = "never"
-    UvPipCompile(input_path=base, output_path=solved, wheel_dir=DIST, wheels=[ours], specs=specs,
-                 constraints=[f"{n}=={v}" for n, v in pins.items()], excludes=KERNEL_SHIMS,
-                 work_dir=CACHE / "uv-work").update()
+    UvPipCompile(
+        input_path=base,
+        output_path=solved,
+        wheel_dir=DIST,
+        wheels=[ours],
+        specs=specs,
+        constraints=[f"{n}=={v}" for n, v in pins.items()],
+        excludes=KERNEL_SHIMS,
+        work_dir=CACHE / "uv-work",
+    ).update()
     # The kernel's wheels declare `Requires-Python` for the Python its own tests used; they are
     # written for this runtime and added as they are, like the kernel's own lock support does.
     spec = PyodideLockSpec.from_json(solved)
@@ -183,16 +208,21 @@ def solve(lock: dict, official: dict, base: Path, ours: Path, update: bool) -> d
 
 
 def compare_or_record(lock: dict, solved: dict, ours_name: str, update: bool) -> None:
-    compiled = {p["name"] for p in solved["packages"].values()
-                if p["file_name"].endswith(".zip") or "wasm32" in p["file_name"]}
+    compiled = {
+        p["name"] for p in solved["packages"].values() if p["file_name"].endswith(".zip") or "wasm32" in p["file_name"]
+    }
     kernel = {p["name"] for p in solved["packages"].values() if p["file_name"].startswith(tuple(KERNEL_WHEELS))}
     got = {}
     for name, pkg in sorted(solved["packages"].items()):
         if name == ours_name:
             continue
         source = "pyodide" if name in compiled else "kernel-extension" if name in kernel else "pypi"
-        got[name] = {"version": pkg["version"], "file_name": pkg["file_name"], "sha256": pkg["sha256"],
-                     "source": source}
+        got[name] = {
+            "version": pkg["version"],
+            "file_name": pkg["file_name"],
+            "sha256": pkg["sha256"],
+            "source": source,
+        }
     if update:
         lock["packages"] = got
         LOCK.write_text(json.dumps(lock, indent=2, sort_keys=False) + "\n")
@@ -200,8 +230,10 @@ def compare_or_record(lock: dict, solved: dict, ours_name: str, update: bool) ->
         return
     if got != lock["packages"]:
         diff = sorted(k for k in {*got, *lock["packages"]} if got.get(k) != lock["packages"].get(k))
-        sys.exit(f"lite: the solved packages differ from lite/lock.json for {diff}; "
-                 "run `make lite-lock` after a deliberate change")
+        sys.exit(
+            f"lite: the solved packages differ from lite/lock.json for {diff}; "
+            "run `make lite-lock` after a deliberate change"
+        )
 
 
 def check_front_ends(lock: dict) -> None:
@@ -212,8 +244,10 @@ def check_front_ends(lock: dict) -> None:
     for name in FRONT_ENDS:
         here, served = version(name), lock["packages"][name]["version"]
         if here != served:
-            sys.exit(f"lite: {name} {here} here (its front end) but {served} in lite/lock.json (kernel side); "
-                     "pin the same version in lite/requirements-build.txt")
+            sys.exit(
+                f"lite: {name} {here} here (its front end) but {served} in lite/lock.json (kernel side); "
+                "pin the same version in lite/requirements-build.txt"
+            )
 
 
 def jupyter_lite_build() -> None:
@@ -222,8 +256,20 @@ def jupyter_lite_build() -> None:
     # `jupyter lite` keeps its task state beside the config; a fresh output needs every task run.
     (LITE_DIR / ".jupyterlite.doit.db").unlink(missing_ok=True)
     contents = [ROOT / "examples" / "quickstart.ipynb", ROOT / "examples" / "teaching"]
-    args = [Path(sys.prefix) / "bin" / "jupyter", "lite", "build", "--lite-dir", LITE_DIR,
-            "--output-dir", OUTPUT, f"--LiteBuildConfig.cache_dir={CACHE / 'jupyterlite'}", "--pyodide", DIST.parent, "--no-sourcemaps", "--no-unused-shared-packages"]
+    args = [
+        Path(sys.prefix) / "bin" / "jupyter",
+        "lite",
+        "build",
+        "--lite-dir",
+        LITE_DIR,
+        "--output-dir",
+        OUTPUT,
+        f"--LiteBuildConfig.cache_dir={CACHE / 'jupyterlite'}",
+        "--pyodide",
+        DIST.parent,
+        "--no-sourcemaps",
+        "--no-unused-shared-packages",
+    ]
     for c in contents:
         args += ["--contents", c]
     run(*args, cwd=LITE_DIR)

@@ -23,7 +23,6 @@ from .widget import _bundle
 __all__ = ["ModelCard", "model_params"]
 
 
-
 def card_recipes() -> list[Recipe]:
     """The recipes on the card, in their declared order."""
     on_card = [r for r in ALL_RECIPES.values() if r.card_position is not None]
@@ -79,8 +78,9 @@ class ModelCard(anywidget.AnyWidget):
 
     def __init__(self, model: str | dict | Any, T_eval: int | None = None) -> None:
         name, params, notes = model_params(model)
-        super().__init__(model=name, params=params, notes=notes,
-                         T_eval=int(T_eval if T_eval is not None else params["T_train"]))
+        super().__init__(
+            model=name, params=params, notes=notes, T_eval=int(T_eval if T_eval is not None else params["T_train"])
+        )
         self._recompute()
         self.observe(lambda change: self._recompute(), names=["T_eval", "params"])
 
@@ -93,14 +93,34 @@ class ModelCard(anywidget.AnyWidget):
             try:
                 result = run_recipe(rid, **values)
             except InputError as exc:
-                cards.append({"recipe_id": rid, "recipe_name": recipe.name, "question": recipe.question,
-                              "error": str(exc)})
+                cards.append(
+                    {"recipe_id": rid, "recipe_name": recipe.name, "question": recipe.question, "error": str(exc)}
+                )
                 continue
             data = result.to_dict()
-            cards.append({**{k: data[k] for k in ("recipe_id", "recipe_name", "verdict", "tone", "reason",
-                                                  "mitigation", "notes", "chain", "inputs", "caveats",
-                                                  "caveat_text", "confidence")},
-                          "question": recipe.question, "key": to_jsonable(key_numbers(result))})
+            cards.append(
+                {
+                    **{
+                        k: data[k]
+                        for k in (
+                            "recipe_id",
+                            "recipe_name",
+                            "verdict",
+                            "tone",
+                            "reason",
+                            "mitigation",
+                            "notes",
+                            "chain",
+                            "inputs",
+                            "caveats",
+                            "caveat_text",
+                            "confidence",
+                        )
+                    },
+                    "question": recipe.question,
+                    "key": to_jsonable(key_numbers(result)),
+                }
+            )
         with self.hold_sync():
             self.cards = cards
             self.revision += 1

@@ -18,11 +18,11 @@ import ipywidgets
 import numpy as np
 
 from .core import get_recipe, run_recipe
-from .core.params import REQUIRED
-from .core.recipes import RecipeResult
 from .core.charts.spec import GREEN, GREY, POINTS, RED, ChartSpec, Series
 from .core.charts.spec import log_grid as _log_grid_list
 from .core.charts.svg import decade_ticks
+from .core.params import REQUIRED
+from .core.recipes import RecipeResult
 from .core.report_charts import chart_specs
 
 __all__ = ["ChartSet", "SpecFigure", "close_figures", "place_log_ticks", "POINTS"]
@@ -37,19 +37,43 @@ def _log_grid(lo: float, hi: float, n: int = POINTS) -> np.ndarray:
     return np.asarray(_log_grid_list(lo, hi, n))
 
 
-def _figure(title: str, marks: list, x_scale, y_scale, x_label: str, y_label: str,
-            legend_location: str = "top-right", y_format: str | None = None,
-            x_format: str | None = None) -> bq.Figure:
+def _figure(
+    title: str,
+    marks: list,
+    x_scale,
+    y_scale,
+    x_label: str,
+    y_label: str,
+    legend_location: str = "top-right",
+    y_format: str | None = None,
+    x_format: str | None = None,
+) -> bq.Figure:
     # "~s" prints 1k, 10M, 2G instead of 1e+3; log axes span decades of tokens, dollars, GB.
     axes = [
-        bq.Axis(scale=x_scale, label=x_label, side="bottom", label_offset="35px",
-                tick_format=x_format or ("~s" if isinstance(x_scale, bq.LogScale) else None)),
-        bq.Axis(scale=y_scale, label=y_label, side="left", label_offset="50px",
-                tick_format=y_format or ("~s" if isinstance(y_scale, bq.LogScale) else None)),
+        bq.Axis(
+            scale=x_scale,
+            label=x_label,
+            side="bottom",
+            label_offset="35px",
+            tick_format=x_format or ("~s" if isinstance(x_scale, bq.LogScale) else None),
+        ),
+        bq.Axis(
+            scale=y_scale,
+            label=y_label,
+            side="left",
+            label_offset="50px",
+            tick_format=y_format or ("~s" if isinstance(y_scale, bq.LogScale) else None),
+        ),
     ]
-    return bq.Figure(marks=marks, axes=axes, title=title, fig_margin=dict(_MARGIN),
-                     layout=ipywidgets.Layout(**_FIG_LAYOUT), legend_location=legend_location,
-                     animation_duration=0)
+    return bq.Figure(
+        marks=marks,
+        axes=axes,
+        title=title,
+        fig_margin=dict(_MARGIN),
+        layout=ipywidgets.Layout(**_FIG_LAYOUT),
+        legend_location=legend_location,
+        animation_duration=0,
+    )
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -76,8 +100,11 @@ def _axis_range(fig: bq.Figure, axis: bq.Axis) -> tuple[float, float] | None:
     if scale.min is not None and scale.max is not None:
         return float(scale.min), float(scale.max)
     dim = "x" if axis.side in ("bottom", "top") else "y"
-    values = [np.asarray(getattr(m, dim), dtype=float).ravel() for m in fig.marks
-              if m.scales.get(dim) is scale and m.visible and getattr(m, dim) is not None]
+    values = [
+        np.asarray(getattr(m, dim), dtype=float).ravel()
+        for m in fig.marks
+        if m.scales.get(dim) is scale and m.visible and getattr(m, dim) is not None
+    ]
     values = [v[np.isfinite(v) & (v > 0)] for v in values]
     values = [v for v in values if v.size]
     if not values:
@@ -120,10 +147,17 @@ class SpecFigure:
         self.y = bq.LogScale() if spec.y_log else bq.LinearScale()
         self.palette: list[str] = []
         self.marks = [self._mark(s) for s in spec.series]
-        self.figure = _figure(spec.title, self.marks, self.x, self.y, spec.x_label, spec.y_label,
-                              legend_location=_LEGEND.get(spec.legend, "top-right"),
-                              y_format=None if spec.y_log and spec.y_format == "~s" else spec.y_format,
-                              x_format=None if spec.ordinal else spec.x_format)
+        self.figure = _figure(
+            spec.title,
+            self.marks,
+            self.x,
+            self.y,
+            spec.x_label,
+            spec.y_label,
+            legend_location=_LEGEND.get(spec.legend, "top-right"),
+            y_format=None if spec.y_log and spec.y_format == "~s" else spec.y_format,
+            x_format=None if spec.ordinal else spec.x_format,
+        )
         if spec.ordinal:  # GPU names: tilted, with room below
             self.figure.axes[0].tick_rotate = -30
             self.figure.axes[0].label_offset = "62px"
@@ -133,23 +167,45 @@ class SpecFigure:
         scales = {"x": self.x, "y": self.y}
         label = [s.label or ""]
         if s.kind == "point":
-            return bq.Scatter(scales=scales, colors=[s.color], default_size=80, labels=label,
-                              display_legend=bool(s.legend and s.label))
+            return bq.Scatter(
+                scales=scales,
+                colors=[s.color],
+                default_size=80,
+                labels=label,
+                display_legend=bool(s.legend and s.label),
+            )
         if s.kind == "scatter":
-            return bq.Scatter(scales=scales, colors=[s.color], default_size=40, labels=label,
-                              display_legend=bool(s.legend and s.label), display_names=False,
-                              tooltip=bq.Tooltip(fields=["name"], show_labels=False))
+            return bq.Scatter(
+                scales=scales,
+                colors=[s.color],
+                default_size=40,
+                labels=label,
+                display_legend=bool(s.legend and s.label),
+                display_names=False,
+                tooltip=bq.Tooltip(fields=["name"], show_labels=False),
+            )
         if s.kind == "stack":  # one colour and legend label per segment
-            return bq.Bars(scales=scales, type="stacked", colors=list(s.colors or [s.color]),
-                           labels=list(s.labels or []), display_legend=True, padding=0.4)
+            return bq.Bars(
+                scales=scales,
+                type="stacked",
+                colors=list(s.colors or [s.color]),
+                labels=list(s.labels or []),
+                display_legend=True,
+                padding=0.4,
+            )
         if s.kind == "bars":
             # Every colour a later result may use (fits / does not fit), not only the first one's.
             self.palette = sorted(set(s.colors or [s.color]) | {s.color, GREEN, RED, GREY})
             scales["color"] = bq.ColorScale(colors=self.palette, min=0, max=max(len(self.palette) - 1, 1))
             return bq.Bars(scales=scales, padding=0.25)
-        return bq.Lines(scales=scales, colors=[s.color], labels=label, stroke_width=2,
-                        line_style=_LINE_STYLE.get(s.style, "solid"),
-                        display_legend=bool(s.legend and s.label))
+        return bq.Lines(
+            scales=scales,
+            colors=[s.color],
+            labels=label,
+            stroke_width=2,
+            line_style=_LINE_STYLE.get(s.style, "solid"),
+            display_legend=bool(s.legend and s.label),
+        )
 
     def fill(self, spec: ChartSpec) -> None:
         for scale, bounds in ((self.x, spec.x_range), (self.y, spec.y_range)):
@@ -180,21 +236,38 @@ class SpecFigure:
                     _set(mark, visible=False)
             elif s.kind == "point":
                 if s.x:
-                    _set(mark, x=list(s.x), y=list(s.y), labels=label, visible=True,
-                         display_legend=bool(s.legend and s.label))
+                    _set(
+                        mark,
+                        x=list(s.x),
+                        y=list(s.y),
+                        labels=label,
+                        visible=True,
+                        display_legend=bool(s.legend and s.label),
+                    )
                 else:
                     _set(mark, visible=False, display_legend=False)
             elif s.kind == "scatter":
-                _set(mark, x=np.asarray(s.x, dtype=float), y=np.asarray(s.y, dtype=float), labels=label,
-                     names=list(s.labels or []), visible=bool(s.x))
+                _set(
+                    mark,
+                    x=np.asarray(s.x, dtype=float),
+                    y=np.asarray(s.y, dtype=float),
+                    labels=label,
+                    names=list(s.labels or []),
+                    visible=bool(s.x),
+                )
             else:
                 _set(mark, x=np.asarray(s.x, dtype=float), y=np.asarray(s.y, dtype=float), labels=label)
 
     @staticmethod
     def _span(spec: ChartSpec, dim: str) -> tuple[Any, Any]:
         """The extent of the spec's lines along ``dim`` (where a rule is drawn across)."""
-        values = [v for s in spec.series if s.kind in ("line", "point", "scatter") for v in getattr(s, dim)
-                  if isinstance(v, (int, float)) and math.isfinite(v)]
+        values = [
+            v
+            for s in spec.series
+            if s.kind in ("line", "point", "scatter")
+            for v in getattr(s, dim)
+            if isinstance(v, (int, float)) and math.isfinite(v)
+        ]
         rules = [s.y[0] for s in spec.series if dim == "y" and s.kind == "hline"]
         values += rules
         if not values:
@@ -224,5 +297,6 @@ class ChartSet:
 def _example_result(recipe_id: str) -> RecipeResult:
     """A result on the declared defaults and examples: it fixes each chart's series."""
     recipe = get_recipe(recipe_id)
-    return run_recipe(recipe_id, **{p.name: p.default if p.default is not REQUIRED else p.example
-                                    for p in recipe.params})
+    return run_recipe(
+        recipe_id, **{p.name: p.default if p.default is not REQUIRED else p.example for p in recipe.params}
+    )

@@ -16,12 +16,26 @@ import dataclasses
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
-from .core import InputError, catalog_info, get_gpu, get_preset, get_recipe, gpu_names, list_recipes, preset_names
-from .core import api_model_names, catalog_files, get_api_price, load_catalog, preset_from_config, row_origin
-from .core import run_recipe
+from .core import (
+    InputError,
+    api_model_names,
+    catalog_files,
+    catalog_info,
+    get_api_price,
+    get_gpu,
+    get_preset,
+    get_recipe,
+    gpu_names,
+    list_recipes,
+    load_catalog,
+    preset_from_config,
+    preset_names,
+    row_origin,
+    run_recipe,
+)
 from .core.export import export
 from .core.formatting import format_inputs, format_number, format_step_result
 from .core.hfconfig import describe_breakdown
@@ -59,42 +73,74 @@ def _cmd_presets() -> str:
     rows = []
     for name in preset_names():
         p = get_preset(name)
-        rows.append([name, format_number(p["theta"]), f"{p['T_train']:,}", f"{p['n_attention_heads']}/{p['n_kv_heads']}",
-                     str(p["d_head"]), str(p["n_layers"]), format_number(p["n_params"]), "yes" if p["has_SWA"] else "no",
-                     row_origin("presets", name)])
+        rows.append(
+            [
+                name,
+                format_number(p["theta"]),
+                f"{p['T_train']:,}",
+                f"{p['n_attention_heads']}/{p['n_kv_heads']}",
+                str(p["d_head"]),
+                str(p["n_layers"]),
+                format_number(p["n_params"]),
+                "yes" if p["has_SWA"] else "no",
+                row_origin("presets", name),
+            ]
+        )
     note = f"as of: {catalog_info()['presets']['as_of']}"
-    return (_table(rows, ["preset", "theta", "T_train", "heads/kv", "d_head", "layers", "params", "SWA", "origin"])
-            + "\n" + note + _loaded_note())
+    return (
+        _table(rows, ["preset", "theta", "T_train", "heads/kv", "d_head", "layers", "params", "SWA", "origin"])
+        + "\n"
+        + note
+        + _loaded_note()
+    )
 
 
 def _cmd_gpus() -> str:
     rows = []
     for name in gpu_names():
         g = get_gpu(name)
-        rows.append([name, format_number(g["flops"]), format_number(g["vram_GB"]), format_number(g["bw_GB_s"]),
-                     format_number(g["usd_h"], "USD"), format_number(g["tdp"]), row_origin("gpus", name)])
+        rows.append(
+            [
+                name,
+                format_number(g["flops"]),
+                format_number(g["vram_GB"]),
+                format_number(g["bw_GB_s"]),
+                format_number(g["usd_h"], "USD"),
+                format_number(g["tdp"]),
+                row_origin("gpus", name),
+            ]
+        )
     info = catalog_info()["gpus"]
-    return (_table(rows, ["gpu", "BF16 TFLOP/s", "VRAM GB", "BW GB/s", "USD/h", "TDP W", "origin"])
-            + f"\nas of: {info['as_of']}" + _loaded_note())
+    return (
+        _table(rows, ["gpu", "BF16 TFLOP/s", "VRAM GB", "BW GB/s", "USD/h", "TDP W", "origin"])
+        + f"\nas of: {info['as_of']}"
+        + _loaded_note()
+    )
 
 
 def _cmd_prices() -> str:
     rows = []
     for name in api_model_names():
         p = get_api_price(name)
-        rows.append([name, format_number(p["input"], "USD"), format_number(p["output"], "USD"),
-                     row_origin("api_prices", name)])
+        rows.append(
+            [name, format_number(p["input"], "USD"), format_number(p["output"], "USD"), row_origin("api_prices", name)]
+        )
     info = catalog_info()["api_prices"]
-    return (_table(rows, ["api model", "input USD/Mtok", "output USD/Mtok", "origin"])
-            + f"\nas of: {info['as_of']}" + _loaded_note())
+    return (
+        _table(rows, ["api model", "input USD/Mtok", "output USD/Mtok", "origin"])
+        + f"\nas of: {info['as_of']}"
+        + _loaded_note()
+    )
 
 
 def render_config(preset) -> str:
     """The human report of a preset derived from a config.json: params, count, notes."""
     units = {"T_train": " tokens", "n_params": " params"}
     title = f"{preset.name or '(unnamed model)'}  ({preset.family}, from {preset.source})"
-    rows = [[key, (format_number(value) if key != "has_SWA" else ("yes" if value else "no")) + units.get(key, "")]
-            for key, value in preset.params.items()]
+    rows = [
+        [key, (format_number(value) if key != "has_SWA" else ("yes" if value else "no")) + units.get(key, "")]
+        for key, value in preset.params.items()
+    ]
     lines = [title, "", _table(rows, ["preset key", "value"])]
     if preset.n_params_breakdown:
         lines += ["", "n_params = " + describe_breakdown(preset.n_params_breakdown)]
@@ -108,21 +154,37 @@ def render_result(result: RecipeResult) -> str:
     title = f"{result.recipe_id} · {result.recipe_name}"
     if result.preset:
         title += f"  (preset {result.preset})"
-    lines = [title, "", f"Verdict:    {result.verdict}", f"Reason:     {result.reason}",
-             f"Mitigation: {result.mitigation}"]
+    lines = [
+        title,
+        "",
+        f"Verdict:    {result.verdict}",
+        f"Reason:     {result.reason}",
+        f"Mitigation: {result.mitigation}",
+    ]
     conf = result.confidence
     if conf:
-        lines.append(f"Confidence: {conf['band']} ({conf['percent']:g}%): " + ", ".join(
-            f"{f['key']} {f['status']}" for f in conf["factors"]))
+        lines.append(
+            f"Confidence: {conf['band']} ({conf['percent']:g}%): "
+            + ", ".join(f"{f['key']} {f['status']}" for f in conf["factors"])
+        )
     if result.caveats:
         lines += ["", "Caveats (most serious first):"] + [
-            f"  - [{code}] {result.caveat_text.get(code, '')}" for code in result.caveats]
+            f"  - [{code}] {result.caveat_text.get(code, '')}" for code in result.caveats
+        ]
     other = [n for n in result.notes if n not in result.caveat_text.values()]
     if other:
         lines += ["", "Notes:"] + [f"  - {n}" for n in other]
     lines += ["", "Inputs: " + format_inputs(result.inputs), "", "Chain:"]
-    rows = [[str(s["step"]), s["section"], s["name"], format_step_result(s["result"], s.get("unit", "")),
-             s["interpretation"]] for s in result.chain]
+    rows = [
+        [
+            str(s["step"]),
+            s["section"],
+            s["name"],
+            format_step_result(s["result"], s.get("unit", "")),
+            s["interpretation"],
+        ]
+        for s in result.chain
+    ]
     lines.append(_table(rows, ["#", "section", "step", "result", "interpretation"]))
     return "\n".join(lines)
 
@@ -131,27 +193,47 @@ def _run_parser(prog: str, recipe_id: str) -> argparse.ArgumentParser:
     recipe = get_recipe(recipe_id)
     parser = _Parser(prog=f"{prog} run {recipe_id}", description=f"{recipe.name}: {recipe.description}")
     if recipe.takes_preset:
-        parser.add_argument("--preset", metavar="NAME", help="model preset that fills the architecture "
-                            "parameters (see the 'presets' command)")
-        parser.add_argument("--config", metavar="PATH", help="a Hugging Face config.json (or its folder) that "
-                            "fills the architecture parameters instead of a preset")
+        parser.add_argument(
+            "--preset",
+            metavar="NAME",
+            help="model preset that fills the architecture parameters (see the 'presets' command)",
+        )
+        parser.add_argument(
+            "--config",
+            metavar="PATH",
+            help="a Hugging Face config.json (or its folder) that "
+            "fills the architecture parameters instead of a preset",
+        )
     for p in recipe.params:
         default = "required" if p.required else ("empty" if p.default is None or p.optional else repr(p.default))
         unit = f" [{p.unit}]" if p.unit else ""
         metavar = {"bool": "true|false", "choice": "NAME", "int": "N"}.get(p.kind, "X")
-        parser.add_argument(f"--{p.name}", metavar=metavar, default=argparse.SUPPRESS,
-                            help=f"{p.label}{unit}. {p.help} {p.allowed()}; default: {default}.".replace("%", "%%"))
+        parser.add_argument(
+            f"--{p.name}",
+            metavar=metavar,
+            default=argparse.SUPPRESS,
+            help=f"{p.label}{unit}. {p.help} {p.allowed()}; default: {default}.".replace("%", "%%"),
+        )
     _output_flags(parser)
     return parser
 
 
 def _output_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("text", "md", "json", "html"), default=None,
-                        help="text (default), md (Markdown), json, or html (a standalone report)")
+    parser.add_argument(
+        "--format",
+        choices=("text", "md", "json", "html"),
+        default=None,
+        help="text (default), md (Markdown), json, or html (a standalone report)",
+    )
     parser.add_argument("--json", action="store_true", help="the same as --format json")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of printing it")
-    parser.add_argument("--catalog", metavar="FILE", action="append", default=[],
-                        help="load GPUs, API prices and presets from a JSON or TOML file first (repeatable)")
+    parser.add_argument(
+        "--catalog",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="load GPUs, API prices and presets from a JSON or TOML file first (repeatable)",
+    )
 
 
 def _emit(prog: str, text: str, output: str | None) -> int:
@@ -197,8 +279,9 @@ def _run(prog: str, recipe_id: str, argv: list[str]) -> int:
             derived = preset_from_config(config)
             result = run_recipe(recipe_id, **derived.recipe_params(recipe_id, **args))
             if derived.notes:
-                result = dataclasses.replace(result, notes=[*result.notes, *(f"config.json: {n}"
-                                                                              for n in derived.notes)])
+                result = dataclasses.replace(
+                    result, notes=[*result.notes, *(f"config.json: {n}" for n in derived.notes)]
+                )
         else:
             result = run_recipe(recipe_id, preset=preset, **args)
     except InputError as exc:
@@ -209,8 +292,11 @@ def _run(prog: str, recipe_id: str, argv: list[str]) -> int:
 
 
 def _config(prog: str, argv: list[str]) -> int:
-    parser = _Parser(prog=f"{prog} config", description="Derive a model preset from a Hugging Face config.json: "
-                     "theta, T_train, heads, KV heads, d_head, layers, parameter count and sliding window.")
+    parser = _Parser(
+        prog=f"{prog} config",
+        description="Derive a model preset from a Hugging Face config.json: "
+        "theta, T_train, heads, KV heads, d_head, layers, parameter count and sliding window.",
+    )
     parser.add_argument("path", metavar="PATH", help="a config.json, or the folder holding one")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--json", action="store_true", help="the same as --format json")
@@ -237,13 +323,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     listings = {"presets": "the model presets", "gpus": "the GPU catalog", "prices": "the API prices"}
     for name, text in listings.items():
         listing = sub.add_parser(name, help=text + ", with each row's origin")
-        listing.add_argument("--catalog", metavar="FILE", action="append", default=[],
-                             help="load a JSON or TOML catalog file first (repeatable)")
-    run = sub.add_parser("run", help="run a recipe: run RECIPE [--preset NAME | --config PATH] [--PARAM VALUE ...] "
-                         "[--format md|json|html] [--output FILE] [--catalog FILE]", add_help=False)
+        listing.add_argument(
+            "--catalog",
+            metavar="FILE",
+            action="append",
+            default=[],
+            help="load a JSON or TOML catalog file first (repeatable)",
+        )
+    run = sub.add_parser(
+        "run",
+        help="run a recipe: run RECIPE [--preset NAME | --config PATH] [--PARAM VALUE ...] "
+        "[--format md|json|html] [--output FILE] [--catalog FILE]",
+        add_help=False,
+    )
     run.add_argument("recipe", choices=list(ALL_RECIPES), metavar="RECIPE")
-    sub.add_parser("config", help="derive a model preset from a Hugging Face config.json: config PATH [--json]",
-                   add_help=False)
+    sub.add_parser(
+        "config", help="derive a model preset from a Hugging Face config.json: config PATH [--json]", add_help=False
+    )
 
     if not argv:
         parser.print_help()
@@ -251,8 +347,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[0] == "run":
         if len(argv) < 2 or argv[1].startswith("-"):
             if any(a in ("-h", "--help") for a in argv[1:]):
-                run_help = _Parser(prog=f"{prog} run", description="Run a recipe; "
-                                   f"see '{prog} run RECIPE --help' for its flags.")
+                run_help = _Parser(
+                    prog=f"{prog} run", description=f"Run a recipe; see '{prog} run RECIPE --help' for its flags."
+                )
                 run_help.add_argument("recipe", choices=list(ALL_RECIPES), metavar="RECIPE")
                 run_help.print_help()
                 return 0

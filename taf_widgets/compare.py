@@ -16,6 +16,7 @@ import ipywidgets
 import numpy as np
 import traitlets
 
+from .card import model_params
 from .charts import _figure, _set, close_figures
 from .core import ALL_RECIPES, InputError, catalog_info, get_recipe, list_presets, run_recipe
 from .core.charts.spec import PALETTE, RED, CompareChart
@@ -23,10 +24,8 @@ from .core.params import REQUIRED
 from .core.recipes import RecipeResult, fill_architecture, to_jsonable
 from .core.summary import key_numbers
 from .widget import _assign_params, _bundle
-from .card import model_params
 
 __all__ = ["CompareWidget", "ComparePanel"]
-
 
 
 def compared_recipes() -> list[str]:
@@ -70,16 +69,18 @@ class ComparePanel(anywidget.AnyWidget):
     def __init__(self, recipe_id: str, models: list, **params: Any) -> None:
         recipe = get_recipe(recipe_id)
         if recipe.compare is None or not recipe.takes_preset:
-            raise InputError("recipe_id", recipe_id, "must be a recipe that compares models: "
-                             + ", ".join(compared_recipes()))
+            raise InputError(
+                "recipe_id", recipe_id, "must be a recipe that compares models: " + ", ".join(compared_recipes())
+            )
         if not isinstance(models, (list, tuple)) or not 2 <= len(models) <= 4:
             raise InputError("presets", models, "must list two to four models")
         shared = _shared_params(recipe_id)
         names = {p.name for p in shared}
         unknown = [k for k in params if k not in names]
         if unknown:
-            raise InputError(unknown[0], params[unknown[0]],
-                             "is not a shared parameter of this recipe; known: " + ", ".join(names))
+            raise InputError(
+                unknown[0], params[unknown[0]], "is not a shared parameter of this recipe; known: " + ", ".join(names)
+            )
         described = [model_params(m) for m in models]
         self._architectures = [arch for _, arch, _ in described]
         values = {}
@@ -93,11 +94,19 @@ class ComparePanel(anywidget.AnyWidget):
             values["T_eval"] = max(arch["T_train"] for arch in self._architectures)
         self._result_objs = self._run(recipe_id, values)  # raises for a model that cannot run
         self._updating = False
-        spec = {"recipe": {**recipe.describe(), "params": [p.describe() for p in shared]},
-                "presets": [{"id": p["id"], "label": p["label"]} for p in list_presets()],
-                "as_of": catalog_info()["gpus"]["as_of"]}
-        super().__init__(recipe_id=recipe_id, models=[name for name, _, _ in described], params=values,
-                         results=_results_data(self._result_objs), revision=1, _spec=spec)
+        spec = {
+            "recipe": {**recipe.describe(), "params": [p.describe() for p in shared]},
+            "presets": [{"id": p["id"], "label": p["label"]} for p in list_presets()],
+            "as_of": catalog_info()["gpus"]["as_of"],
+        }
+        super().__init__(
+            recipe_id=recipe_id,
+            models=[name for name, _, _ in described],
+            params=values,
+            results=_results_data(self._result_objs),
+            revision=1,
+            _spec=spec,
+        )
         self.observe(lambda change: None if self._updating else self._recompute(), names="params")
 
     def _run(self, recipe_id: str, values: dict) -> list[RecipeResult]:
@@ -149,10 +158,25 @@ class _Overlay:
         s = {"x": self.x, "y": self.y}
         self.lines = bq.Lines(scales=s, colors=colors, labels=list(names), display_legend=True, stroke_width=2)
         self.points = bq.Scatter(scales=s, colors=colors, default_size=70)
-        self.rule = bq.Lines(scales=s, colors=[RED], line_style="dashed", stroke_width=1.5, visible=False,
-                             labels=[""], display_legend=False)
-        self.figure = _figure(chart.title, [self.lines, self.points, self.rule], self.x, self.y, chart.x_label,
-                              chart.y_label, legend_location="top-left", y_format=chart.y_format)
+        self.rule = bq.Lines(
+            scales=s,
+            colors=[RED],
+            line_style="dashed",
+            stroke_width=1.5,
+            visible=False,
+            labels=[""],
+            display_legend=False,
+        )
+        self.figure = _figure(
+            chart.title,
+            [self.lines, self.points, self.rule],
+            self.x,
+            self.y,
+            chart.x_label,
+            chart.y_label,
+            legend_location="top-left",
+            y_format=chart.y_format,
+        )
         self.figure.layout.max_width = "900px"
 
     def update(self, results: list[RecipeResult]) -> None:
@@ -165,8 +189,14 @@ class _Overlay:
         if curves.rule is None:
             _set(self.rule, visible=False)
         else:
-            _set(self.rule, x=[float(curves.x[0]), float(curves.x[-1])], y=[curves.rule, curves.rule],
-                 labels=[curves.rule_label], display_legend=True, visible=True)
+            _set(
+                self.rule,
+                x=[float(curves.x[0]), float(curves.x[-1])],
+                y=[curves.rule, curves.rule],
+                labels=[curves.rule_label],
+                display_legend=True,
+                visible=True,
+            )
 
     def close(self) -> None:
         close_figures([self.figure])
@@ -182,8 +212,7 @@ class CompareWidget(ipywidgets.VBox):
     """
 
     def __init__(self, recipe_id: str, presets: list, **params: Any) -> None:
-        self.panel = ComparePanel(recipe_id, list(presets) if isinstance(presets, (list, tuple)) else presets,
-                                  **params)
+        self.panel = ComparePanel(recipe_id, list(presets) if isinstance(presets, (list, tuple)) else presets, **params)
         self._overlay = _Overlay(get_recipe(recipe_id).compare, self.panel.models)
         self._overlay.update(self.panel._result_objs)
         super().__init__(children=[self.panel, self._overlay.figure], layout=ipywidgets.Layout(width="100%"))
@@ -212,6 +241,9 @@ class CompareWidget(ipywidgets.VBox):
 
 
 for _name in ("recipe_id", "models", "params", "results", "errors", "stale", "revision"):
-    setattr(CompareWidget, _name, property(lambda self, _n=_name: getattr(self.panel, _n),
-                                           doc=f"The panel's synced ``{_name}``."))
+    setattr(
+        CompareWidget,
+        _name,
+        property(lambda self, _n=_name: getattr(self.panel, _n), doc=f"The panel's synced ``{_name}``."),
+    )
 del _name

@@ -18,7 +18,8 @@ puts it in the box, and the page draws it then, at its real size.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import ipywidgets
 

@@ -42,12 +42,15 @@ class EvidenceWidget(ipywidgets.VBox):
         options = _choices()
         ids = [m for _, m in options]
         if model is not None and model not in ids:
-            raise InputError("model", model, "must be a model of the measured panel: " + ", ".join(repr(m) for m in ids))
+            raise InputError(
+                "model", model, "must be a model of the measured panel: " + ", ".join(repr(m) for m in ids)
+            )
         specs = evidence_specs(model)
         self._parts = [SpecFigure(spec) for spec in specs]
         summary = prediction_summary(prediction_rows())
-        self._picker = ipywidgets.Dropdown(options=options, value=model, description="Model",
-                                           layout=ipywidgets.Layout(width="min(100%, 560px)"))
+        self._picker = ipywidgets.Dropdown(
+            options=options, value=model, description="Model", layout=ipywidgets.Layout(width="min(100%, 560px)")
+        )
         self._picker.add_class("taf-evidence-picker")
         self._empty = ipywidgets.Label()
         self._empty.add_class("taf-evidence-empty")
@@ -55,13 +58,20 @@ class EvidenceWidget(ipywidgets.VBox):
         self._detail.add_class("taf-evidence-detail")
         head = ipywidgets.HTML(value="<b>Prediction vs measurement</b>")
         about = ipywidgets.Label(
-            value=(f"γ_Padé at {MEASURED_LENGTH:,} tokens is off the measured γ_obs by {summary['mae']:.3f} on average "
-                   f"over {summary['n']} measurements; {summary['within']} of {summary['n']} within ±{BAND}."))
+            value=(
+                f"γ_Padé at {MEASURED_LENGTH:,} tokens is off the measured γ_obs by {summary['mae']:.3f} on average "
+                f"over {summary['n']} measurements; {summary['within']} of {summary['n']} within ±{BAND}."
+            )
+        )
         credit = ipywidgets.Label(value=f"Measurements: {PROVENANCE}.")
-        box = ipywidgets.Box([p.figure for p in self._parts],
-                             layout=ipywidgets.Layout(display="flex", flex_flow="row wrap", width="100%"))
-        super().__init__(children=[head, about, self._picker, self._detail, box, self._empty, credit],
-                         layout=ipywidgets.Layout(width="100%"))
+        box = ipywidgets.Box(
+            [p.figure for p in self._parts],
+            layout=ipywidgets.Layout(display="flex", flex_flow="row wrap", width="100%"),
+        )
+        super().__init__(
+            children=[head, about, self._picker, self._detail, box, self._empty, credit],
+            layout=ipywidgets.Layout(width="100%"),
+        )
         self.add_class("taf-evidence-widget")
         self._draw(model)
         self._picker.observe(lambda change: self._draw(change["new"]), names="value")
@@ -89,10 +99,16 @@ class EvidenceWidget(ipywidgets.VBox):
             part.figure.title = spec.title
         self._empty.value = specs[1].empty_text
         row = measured_gamma(model) if model else None
-        self._detail.value = "" if row is None else (
-            f"{row['model']} on {row['corpus_label']}: γ_obs = {row['gamma_obs']:.4f}, R² = {row['R2']:.4f}, "
-            f"θ = {row['theta']:,}" if row["theta"] is not None else
-            f"{row['model']} on {row['corpus_label']}: γ_obs = {row['gamma_obs']:.4f}, R² = {row['R2']:.4f}")
+        self._detail.value = (
+            ""
+            if row is None
+            else (
+                f"{row['model']} on {row['corpus_label']}: γ_obs = {row['gamma_obs']:.4f}, R² = {row['R2']:.4f}, "
+                f"θ = {row['theta']:,}"
+                if row["theta"] is not None
+                else f"{row['model']} on {row['corpus_label']}: γ_obs = {row['gamma_obs']:.4f}, R² = {row['R2']:.4f}"
+            )
+        )
 
     def close(self) -> None:
         """Close the view, its figures (marks, axes, scales) and controls."""

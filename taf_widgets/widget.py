@@ -19,15 +19,26 @@ from __future__ import annotations
 import contextlib
 import os
 import pathlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import anywidget
 import ipywidgets
 import traitlets
 
 from .charts import ChartSet
-from .core import (ALL_RECIPES, InputError, catalog_info, get_preset, get_preset_extras, get_recipe, list_presets,
-                   preset_names, row_origin, run_recipe)
+from .core import (
+    ALL_RECIPES,
+    InputError,
+    catalog_info,
+    get_preset,
+    get_preset_extras,
+    get_recipe,
+    list_presets,
+    preset_names,
+    row_origin,
+    run_recipe,
+)
 from .core.params import REQUIRED, Param, coerce
 from .core.recipes import RecipeResult, fill_architecture, resolve_params
 
@@ -49,8 +60,9 @@ def _initial_params(recipe_id: str, preset: str, given: dict) -> dict:
     declared = {p.name for p in recipe.params}
     unknown = [k for k in given if k not in declared]
     if unknown:
-        raise InputError(unknown[0], given[unknown[0]],
-                         "is not a parameter of this recipe; known: " + ", ".join(declared))
+        raise InputError(
+            unknown[0], given[unknown[0]], "is not a parameter of this recipe; known: " + ", ".join(declared)
+        )
     merged = resolve_params(recipe, preset or None, given)
     values = {}
     for p in recipe.params:
@@ -68,14 +80,21 @@ def _download_config(model_id: str) -> str:
     try:
         from huggingface_hub import hf_hub_download
     except ImportError:
-        raise InputError("config", model_id, "is not a file; fetching a model id needs the optional "
-                         "huggingface_hub package (pip install huggingface_hub) and a network, or pass "
-                         "the path of a downloaded config.json") from None
+        raise InputError(
+            "config",
+            model_id,
+            "is not a file; fetching a model id needs the optional "
+            "huggingface_hub package (pip install huggingface_hub) and a network, or pass "
+            "the path of a downloaded config.json",
+        ) from None
     try:
         return hf_hub_download(model_id, "config.json")
     except Exception as exc:  # network, authentication or a missing repository
-        raise InputError("config", model_id, f"could not be fetched ({type(exc).__name__}: "
-                         f"{str(exc)[:200]}); pass the path of a downloaded config.json") from None
+        raise InputError(
+            "config",
+            model_id,
+            f"could not be fetched ({type(exc).__name__}: {str(exc)[:200]}); pass the path of a downloaded config.json",
+        ) from None
 
 
 def _assign_params(widget: Any, values: dict) -> None:
@@ -107,8 +126,7 @@ def _matches_preset(recipe, preset: str, values: dict) -> bool:
         row = get_preset(preset)
     except InputError:
         return False
-    return all(values.get(p.name) == row[p.preset_key]
-               for p in recipe.params if p.preset_key and p.preset_key in row)
+    return all(values.get(p.name) == row[p.preset_key] for p in recipe.params if p.preset_key and p.preset_key in row)
 
 
 def _measured_for(recipe_id: str, preset: str) -> dict:
@@ -121,15 +139,22 @@ def _measured_for(recipe_id: str, preset: str) -> dict:
     row = measured_gamma(preset)
     if row is None:
         return {}
-    return {"model": row["model"], "gamma_obs": row["gamma_obs"], "R2": row["R2"], "corpus": row["corpus"],
-            "corpus_label": row["corpus_label"], "source": "measured panel of the TAF Agent (Carles Marin), Apache-2.0"}
+    return {
+        "model": row["model"],
+        "gamma_obs": row["gamma_obs"],
+        "R2": row["R2"],
+        "corpus": row["corpus"],
+        "corpus_label": row["corpus_label"],
+        "source": "measured panel of the TAF Agent (Carles Marin), Apache-2.0",
+    }
 
 
 def _spec_for(recipe_id: str) -> dict:
     return {
         "recipe": get_recipe(recipe_id).describe(),
-        "presets": [{"id": p["id"], "label": p["label"], "origin": row_origin("presets", p["id"])}
-                    for p in list_presets()],
+        "presets": [
+            {"id": p["id"], "label": p["label"], "origin": row_origin("presets", p["id"])} for p in list_presets()
+        ],
         "as_of": catalog_info()["gpus"]["as_of"],
     }
 
@@ -140,8 +165,7 @@ def _bundle(name: str) -> str | pathlib.Path:
     ``ANYWIDGET_HMR=1`` (development) the path is given, so views reload on rebuild."""
     path = _STATIC / name
     if not path.is_file():
-        raise ImportError(f"{path} is missing: build the front end with `npm run build` "
-                          "(`pip install .` runs it)")
+        raise ImportError(f"{path} is missing: build the front end with `npm run build` (`pip install .` runs it)")
     if os.environ.get("ANYWIDGET_HMR") == "1":
         return path
     return path.read_text(encoding="utf-8")
@@ -192,8 +216,15 @@ class RecipePanel(anywidget.AnyWidget):
         first = run_recipe(recipe_id, **values)
         if preset and not _matches_preset(recipe, preset, values):
             preset = ""  # explicit architecture values: the picker shows "(custom)"
-        super().__init__(recipe_id=recipe_id, preset=preset, params=values, result=first.to_dict(),
-                         revision=1, _spec=_spec_for(recipe_id), measured=_measured_for(recipe_id, preset))
+        super().__init__(
+            recipe_id=recipe_id,
+            preset=preset,
+            params=values,
+            result=first.to_dict(),
+            revision=1,
+            _spec=_spec_for(recipe_id),
+            measured=_measured_for(recipe_id, preset),
+        )
         self._result_obj = first
         self._publish_hooks: list[Callable[[RecipeResult], None]] = []
         self._pending_publish = False
@@ -344,8 +375,11 @@ class RecipePanel(anywidget.AnyWidget):
             preset = self.preset if self.preset in preset_names() else DEFAULT_PRESET
         shared = {k: v for k, v in self.params.items() if k in {p.name for p in recipe.params}}
         # Architecture comes from the preset; shared values that are valid carry over.
-        keep = {k: v for k, v in shared.items()
-                if (not recipe.param(k).preset_key or not preset) and _valid(recipe.param(k), v)}
+        keep = {
+            k: v
+            for k, v in shared.items()
+            if (not recipe.param(k).preset_key or not preset) and _valid(recipe.param(k), v)
+        }
         values = _initial_params(recipe.id, preset, keep)
         self._updating = True
         try:
@@ -371,8 +405,12 @@ class RecipePanel(anywidget.AnyWidget):
                 _assign_params(self, values)
                 if self.preset and not _matches_preset(recipe, self.preset, values):
                     self.preset = ""
-                elif (not self.preset and self._last_preset and recipe.takes_preset
-                      and _matches_preset(recipe, self._last_preset, values)):
+                elif (
+                    not self.preset
+                    and self._last_preset
+                    and recipe.takes_preset
+                    and _matches_preset(recipe, self._last_preset, values)
+                ):
                     self.preset = self._last_preset  # a typo fixed: the architecture is the preset's again
                 self.measured = _measured_for(recipe.id, self.preset)
                 if isinstance(outcome, InputError):
@@ -403,8 +441,7 @@ class RecipeWidget(ipywidgets.VBox):
         panel = RecipePanel(recipe_id, preset, **params)
         self.panel = panel
         self._chart_sets: dict[str, ChartSet] = {}
-        self._chart_box = ipywidgets.Box(layout=ipywidgets.Layout(display="flex", flex_flow="row wrap",
-                                                                   width="100%"))
+        self._chart_box = ipywidgets.Box(layout=ipywidgets.Layout(display="flex", flex_flow="row wrap", width="100%"))
         self._wrappers: dict[tuple[Any, tuple[str, ...]], Callable] = {}
         super().__init__(children=[panel, self._chart_box], layout=ipywidgets.Layout(width="100%"))
         self.add_class("taf-recipe-widget")
@@ -439,7 +476,7 @@ class RecipeWidget(ipywidgets.VBox):
         return list(self._chart_sets[self.panel.recipe_id].figures)
 
     @classmethod
-    def from_config(cls, config: Any, recipe_id: str = "X-2", **params: Any) -> "RecipeWidget":
+    def from_config(cls, config: Any, recipe_id: str = "X-2", **params: Any) -> RecipeWidget:
         """A widget on the model of a Hugging Face ``config.json``: a path, a folder holding
         one, its dict, or (with ``huggingface_hub`` installed and a network) a model id."""
         from .core.hfconfig import preset_from_config
@@ -465,8 +502,12 @@ class RecipeWidget(ipywidgets.VBox):
         as the page's "use the measured γ" button does; returns it. InputError when there is none."""
         measured = self.panel.measured
         if not measured:
-            raise InputError("gamma_obs", None, f"has no measurement for preset {self.panel.preset!r} in "
-                                                "the measured panel (or this recipe takes no gamma_obs)")
+            raise InputError(
+                "gamma_obs",
+                None,
+                f"has no measurement for preset {self.panel.preset!r} in "
+                "the measured panel (or this recipe takes no gamma_obs)",
+            )
         self.set(gamma_obs=measured["gamma_obs"])
         return measured["gamma_obs"]
 
@@ -485,6 +526,7 @@ class RecipeWidget(ipywidgets.VBox):
         if state:
             key = (handler, tuple(state))
             if key not in self._wrappers:
+
                 def forward(change: Any, _handler: Callable = handler) -> None:
                     _handler(traitlets.Bunch({**change, "owner": self}))
 

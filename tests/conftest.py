@@ -37,5 +37,7 @@ def pytest_report_header(config):
     path = os.environ.get("TAF_SPEC_PATH")
     if path:
         return f"live reference comparison (tests/spec): on, TAF_SPEC_PATH={path}"
-    return ("live reference comparison (tests/spec): off; the golden file carries the spec's facts "
-            "(turn it on with TAF_SPEC_PATH=... or `make test-spec`)")
+    return (
+        "live reference comparison (tests/spec): off; the golden file carries the spec's facts "
+        "(turn it on with TAF_SPEC_PATH=... or `make test-spec`)"
+    )

@@ -20,8 +20,18 @@ LAB_JSON = {
     "as_of": "2026-05, our lab's contract prices",
     "gpus": {"Lab H100": {"flops": 989, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 1.9, "tdp": 700}},
     "api_prices": {"Lab API": {"input": 0.4, "output": 1.2}},
-    "presets": {"lab/model-7b": {"theta": 1000000, "T_train": 32768, "n_attention_heads": 32, "n_kv_heads": 8,
-                                 "d_head": 128, "n_layers": 32, "n_params": 7.1e9, "has_SWA": False}},
+    "presets": {
+        "lab/model-7b": {
+            "theta": 1000000,
+            "T_train": 32768,
+            "n_attention_heads": 32,
+            "n_kv_heads": 8,
+            "d_head": 128,
+            "n_layers": 32,
+            "n_params": 7.1e9,
+            "has_SWA": False,
+        }
+    },
 }
 
 LAB_TOML = """
@@ -77,8 +87,9 @@ def test_toml_file_loads_the_same_rows(tmp_path):
     assert summary["replaced"]["gpus"] == ["Lab H100"]
     assert summary["as_of"] == "2026-05-01"  # a TOML date reads as text
     gpu = core.get_gpu("Lab H100")
-    assert {k: gpu[k] for k in ("flops", "vram_GB", "bw_GB_s", "usd_h")} == \
-           {k: from_json[0][k] for k in ("flops", "vram_GB", "bw_GB_s", "usd_h")}
+    assert {k: gpu[k] for k in ("flops", "vram_GB", "bw_GB_s", "usd_h")} == {
+        k: from_json[0][k] for k in ("flops", "vram_GB", "bw_GB_s", "usd_h")
+    }
     assert gpu["tdp"] == 0.0  # optional
     assert core.get_api_price("Lab API") == from_json[1]
     assert core.get_preset("lab/model-7b") == from_json[2]
@@ -109,8 +120,13 @@ def test_loaded_rows_are_used_by_the_recipes(tmp_path):
 
 def test_a_file_replaces_a_bundled_row_and_the_origin_says_so(tmp_path):
     before = run_recipe("X-3", gpu="H100 SXM")
-    summary = load_catalog(write(tmp_path, "prices.json", {"gpus": {"H100 SXM": {
-        "flops": 989, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 1.25, "tdp": 700}}}))
+    summary = load_catalog(
+        write(
+            tmp_path,
+            "prices.json",
+            {"gpus": {"H100 SXM": {"flops": 989, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 1.25, "tdp": 700}}},
+        )
+    )
     assert summary["replaced"]["gpus"] == ["H100 SXM"] and summary["added"]["gpus"] == []
     assert core.row_origin("gpus", "H100 SXM") == "prices.json"
     after = run_recipe("X-3", gpu="H100 SXM")
@@ -133,7 +149,7 @@ def test_catalog_info_keeps_its_shape_after_a_load(tmp_path):
 
 
 def test_names_are_data(tmp_path):
-    odd = "<img src=x onerror=alert(1)> \"quoted\" & ünï 🚀"
+    odd = '<img src=x onerror=alert(1)> "quoted" & ünï 🚀'
     load_catalog(write(tmp_path, "odd.json", {"api_prices": {odd: {"input": 1, "output": 2}}}))
     assert core.get_api_price(odd) == {"input": 1.0, "output": 2.0}
 
@@ -141,27 +157,30 @@ def test_names_are_data(tmp_path):
 # ── validation: one bad row rejects the whole file ───────────────────────────
 
 
-@pytest.mark.parametrize("content, field", [
-    ({"gpus": {"X": {"flops": -1, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2}}}, "gpus['X'].flops"),
-    ({"gpus": {"X": {"flops": "fast", "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2}}}, "gpus['X'].flops"),
-    ({"gpus": {"X": {"flops": True, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2}}}, "gpus['X'].flops"),
-    ({"gpus": {"X": {"vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2}}}, "gpus['X'].flops"),
-    ({"gpus": {"X": {"flops": 1, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2, "color": "red"}}}, "gpus['X'].color"),
-    ({"gpus": {"X": {"flops": 1, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2, "origin": "x"}}}, "gpus['X'].origin"),
-    ({"gpus": {"X": {"flops": 1, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2, "name": "Y"}}}, "gpus['X'].name"),
-    ({"gpus": {"X": [1, 2, 3]}}, "gpus['X']"),
-    ({"gpus": {"": {"flops": 1, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2}}}, "gpus['']"),
-    ({"gpus": [{"flops": 1}]}, "gpus"),
-    ({"api_prices": {"A": {"input": 1}}}, "api_prices['A'].output"),
-    ({"api_prices": {"A": {"input": -1, "output": 1}}}, "api_prices['A'].input"),
-    ({"api_prices": {"A": {"input": 1e300, "output": 1}}}, "api_prices['A'].input"),
-    ({"presets": {"p": {"theta": 1e4}}}, "presets['p'].T_train"),
-    ({"presets": {"p": {**LAB_JSON["presets"]["lab/model-7b"], "n_kv_heads": 64}}}, "presets['p'].n_kv_heads"),
-    ({"presets": {"p": {**LAB_JSON["presets"]["lab/model-7b"], "has_SWA": "maybe"}}}, "presets['p'].has_SWA"),
-    ({"presets": {"p": {**LAB_JSON["presets"]["lab/model-7b"], "rope": 1}}}, "presets['p'].rope"),
-    ({"gpu": {}}, "gpu"),
-    ({"as_of": 2026, "gpus": {}}, "as_of"),
-])
+@pytest.mark.parametrize(
+    "content, field",
+    [
+        ({"gpus": {"X": {"flops": -1, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2}}}, "gpus['X'].flops"),
+        ({"gpus": {"X": {"flops": "fast", "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2}}}, "gpus['X'].flops"),
+        ({"gpus": {"X": {"flops": True, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2}}}, "gpus['X'].flops"),
+        ({"gpus": {"X": {"vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2}}}, "gpus['X'].flops"),
+        ({"gpus": {"X": {"flops": 1, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2, "color": "red"}}}, "gpus['X'].color"),
+        ({"gpus": {"X": {"flops": 1, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2, "origin": "x"}}}, "gpus['X'].origin"),
+        ({"gpus": {"X": {"flops": 1, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2, "name": "Y"}}}, "gpus['X'].name"),
+        ({"gpus": {"X": [1, 2, 3]}}, "gpus['X']"),
+        ({"gpus": {"": {"flops": 1, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2}}}, "gpus['']"),
+        ({"gpus": [{"flops": 1}]}, "gpus"),
+        ({"api_prices": {"A": {"input": 1}}}, "api_prices['A'].output"),
+        ({"api_prices": {"A": {"input": -1, "output": 1}}}, "api_prices['A'].input"),
+        ({"api_prices": {"A": {"input": 1e300, "output": 1}}}, "api_prices['A'].input"),
+        ({"presets": {"p": {"theta": 1e4}}}, "presets['p'].T_train"),
+        ({"presets": {"p": {**LAB_JSON["presets"]["lab/model-7b"], "n_kv_heads": 64}}}, "presets['p'].n_kv_heads"),
+        ({"presets": {"p": {**LAB_JSON["presets"]["lab/model-7b"], "has_SWA": "maybe"}}}, "presets['p'].has_SWA"),
+        ({"presets": {"p": {**LAB_JSON["presets"]["lab/model-7b"], "rope": 1}}}, "presets['p'].rope"),
+        ({"gpu": {}}, "gpu"),
+        ({"as_of": 2026, "gpus": {}}, "as_of"),
+    ],
+)
 def test_a_bad_row_is_rejected_naming_section_row_and_field(tmp_path, content, field):
     with pytest.raises(InputError) as exc:
         load_catalog(write(tmp_path, "bad.json", content))
@@ -171,9 +190,11 @@ def test_a_bad_row_is_rejected_naming_section_row_and_field(tmp_path, content, f
 
 def test_nothing_is_registered_when_a_later_row_is_bad(tmp_path):
     before = CATALOGS.snapshot()
-    content = {"gpus": {"Good GPU": {"flops": 1, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2}},
-               "api_prices": {"Good API": {"input": 1, "output": 2}},
-               "presets": {"bad": {"theta": -1}}}
+    content = {
+        "gpus": {"Good GPU": {"flops": 1, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 2}},
+        "api_prices": {"Good API": {"input": 1, "output": 2}},
+        "presets": {"bad": {"theta": -1}},
+    }
     with pytest.raises(InputError):
         load_catalog(write(tmp_path, "half.json", content))
     assert CATALOGS.snapshot() == before
@@ -181,24 +202,31 @@ def test_nothing_is_registered_when_a_later_row_is_bad(tmp_path):
 
 
 def test_a_failed_replacement_keeps_the_bundled_row(tmp_path):
-    content = {"gpus": {"H100 SXM": {"flops": 1, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 0.1},
-                        "Bad": {"flops": 0, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 0.1}}}
+    content = {
+        "gpus": {
+            "H100 SXM": {"flops": 1, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 0.1},
+            "Bad": {"flops": 0, "vram_GB": 80, "bw_GB_s": 3350, "usd_h": 0.1},
+        }
+    }
     with pytest.raises(InputError):
         load_catalog(write(tmp_path, "x.json", content))
     assert core.get_gpu("H100 SXM")["usd_h"] == 2.5 and core.row_origin("gpus", "H100 SXM") == "bundled"
 
 
-@pytest.mark.parametrize("name, text, why", [
-    ("bad.json", "{not json", "not valid JSON"),
-    ("bad.json", "[]", "JSON object"),
-    ("bad.json", '{"gpus": {}, "gpus": {}}', "duplicate key"),
-    ("bad.json", '{"api_prices": {"A": {"input": NaN, "output": 1}}}', "not valid JSON"),
-    ("bad.json", "[" * 50_000 + "]" * 50_000, "JSON"),
-    ("bad.toml", "[gpus\nflops = ", "not valid TOML"),
-    ("bad.toml", "as_of = 'x'", "none of the sections"),
-    ("bad.json", "{}", "none of the sections"),
-    ("bad.yaml", "gpus: {}", ".json or .toml"),
-])
+@pytest.mark.parametrize(
+    "name, text, why",
+    [
+        ("bad.json", "{not json", "not valid JSON"),
+        ("bad.json", "[]", "JSON object"),
+        ("bad.json", '{"gpus": {}, "gpus": {}}', "duplicate key"),
+        ("bad.json", '{"api_prices": {"A": {"input": NaN, "output": 1}}}', "not valid JSON"),
+        ("bad.json", "[" * 50_000 + "]" * 50_000, "JSON"),
+        ("bad.toml", "[gpus\nflops = ", "not valid TOML"),
+        ("bad.toml", "as_of = 'x'", "none of the sections"),
+        ("bad.json", "{}", "none of the sections"),
+        ("bad.yaml", "gpus: {}", ".json or .toml"),
+    ],
+)
 def test_a_malformed_file_is_rejected_naming_path(tmp_path, name, text, why):
     with pytest.raises(InputError) as exc:
         load_catalog(write(tmp_path, name, text))
@@ -254,8 +282,14 @@ def test_toml_without_tomllib_or_tomli_says_json_works(tmp_path):
     toml_file = write(tmp_path, "lab.toml", LAB_TOML)
     json_file = write(tmp_path, "lab.json", LAB_JSON)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.run([sys.executable, "-c", NO_TOML, str(toml_file), str(json_file)], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", NO_TOML, str(toml_file), str(json_file)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "field: path" in proc.stdout
     assert "tomli" in proc.stdout and ".json catalog works" in proc.stdout

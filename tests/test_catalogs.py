@@ -12,8 +12,18 @@ import taf_widgets.core.catalogs as catalogs
 from taf_widgets.core import InputError, run_recipe
 
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
-ODD_NAMES = [HOSTILE_NAME, "'; DROP TABLE gpus; --", "GPU \"quoted\" & <b>bold</b>", "ünï 🚀 GPU",
-             "{gpu}", "%s %d", "a/b\\c", "  padded  ", "nan", "inf"]
+ODD_NAMES = [
+    HOSTILE_NAME,
+    "'; DROP TABLE gpus; --",
+    'GPU "quoted" & <b>bold</b>',
+    "ünï 🚀 GPU",
+    "{gpu}",
+    "%s %d",
+    "a/b\\c",
+    "  padded  ",
+    "nan",
+    "inf",
+]
 
 
 pytestmark = pytest.mark.usefixtures("restore_catalogs")  # tests here register catalog rows
@@ -59,11 +69,14 @@ def test_list_presets_rows():
         assert r["T_train"] == core.get_preset(r["id"])["T_train"]
 
 
-@pytest.mark.parametrize("lookup,field,names", [
-    (core.get_gpu, "gpu", core.gpu_names),
-    (core.get_api_price, "api_model", core.api_model_names),
-    (core.get_preset, "preset", core.preset_names),
-])
+@pytest.mark.parametrize(
+    "lookup,field,names",
+    [
+        (core.get_gpu, "gpu", core.gpu_names),
+        (core.get_api_price, "api_model", core.api_model_names),
+        (core.get_preset, "preset", core.preset_names),
+    ],
+)
 @pytest.mark.parametrize("bad", ["nope", "", " ", "h100 sxm", None, 3, ["H100 SXM"], HOSTILE_NAME])
 def test_unknown_name_rejected_listing_valid_names(lookup, field, names, bad):
     with pytest.raises(InputError) as info:
@@ -80,9 +93,28 @@ def test_unknown_name_rejected_listing_valid_names(lookup, field, names, bad):
 
 
 @pytest.mark.parametrize("field", ["flops", "vram_GB", "bw_GB_s", "usd_h", "tdp"])
-@pytest.mark.parametrize("bad", [-1, -0.5, math.nan, math.inf, -math.inf, "abc", "", True, False, None,
-                                 complex(1, 1), [], 10**400, -(10**400), "nan", "1e400"],
-                         ids=lambda v: repr(v)[:24])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        -1,
+        -0.5,
+        math.nan,
+        math.inf,
+        -math.inf,
+        "abc",
+        "",
+        True,
+        False,
+        None,
+        complex(1, 1),
+        [],
+        10**400,
+        -(10**400),
+        "nan",
+        "1e400",
+    ],
+    ids=lambda v: repr(v)[:24],
+)
 def test_register_gpu_rejects_bad_numbers(field, bad):
     before = core.gpu_names()
     with pytest.raises(InputError) as info:
@@ -108,9 +140,11 @@ def test_register_gpu_accepts_a_free_local_card():
 
 @pytest.mark.parametrize("bad", ["", "   ", "\t\n", None, 3, b"GPU", ["GPU"], "x" * 201])
 def test_register_rejects_empty_or_non_text_names(bad):
-    for register, kwargs in ((core.register_gpu, GOOD_GPU),
-                             (core.register_api_model, dict(input=1.0, output=2.0)),
-                             (core.register_preset, core.get_preset("meta-llama/Meta-Llama-3-8B"))):
+    for register, kwargs in (
+        (core.register_gpu, GOOD_GPU),
+        (core.register_api_model, dict(input=1.0, output=2.0)),
+        (core.register_preset, core.get_preset("meta-llama/Meta-Llama-3-8B")),
+    ):
         with pytest.raises(InputError) as info:
             register(bad, **kwargs)
         assert info.value.field == "name"
@@ -143,8 +177,9 @@ def test_failed_register_changes_nothing():
 
 
 @pytest.mark.parametrize("field", ["input", "output"])
-@pytest.mark.parametrize("bad", [-1, math.nan, math.inf, "abc", True, None, complex(0, 1), 10**400],
-                         ids=lambda v: repr(v)[:24])
+@pytest.mark.parametrize(
+    "bad", [-1, math.nan, math.inf, "abc", True, None, complex(0, 1), 10**400], ids=lambda v: repr(v)[:24]
+)
 def test_register_api_model_rejects_bad_prices(field, bad):
     prices = dict(dict(input=1.0, output=2.0), **{field: bad})
     with pytest.raises(InputError) as info:
@@ -170,15 +205,29 @@ def test_x1_lists_a_registered_api_model_among_its_choices():
 
 # ── register_preset ──────────────────────────────────────────────────────────
 
-PRESET = dict(theta=1e6, T_train=16384, n_attention_heads=16, n_kv_heads=4, d_head=64, n_layers=24,
-              n_params=3e9, has_SWA=False)
+PRESET = dict(
+    theta=1e6, T_train=16384, n_attention_heads=16, n_kv_heads=4, d_head=64, n_layers=24, n_params=3e9, has_SWA=False
+)
 
 
-@pytest.mark.parametrize("field,bad", [
-    ("theta", 0), ("theta", -1), ("theta", math.nan), ("T_train", 0), ("T_train", -8192),
-    ("T_train", 1.5), ("n_attention_heads", 0), ("n_kv_heads", True), ("d_head", "abc"),
-    ("n_layers", math.inf), ("n_params", 0), ("n_params", "1e400"), ("has_SWA", "maybe"),
-])
+@pytest.mark.parametrize(
+    "field,bad",
+    [
+        ("theta", 0),
+        ("theta", -1),
+        ("theta", math.nan),
+        ("T_train", 0),
+        ("T_train", -8192),
+        ("T_train", 1.5),
+        ("n_attention_heads", 0),
+        ("n_kv_heads", True),
+        ("d_head", "abc"),
+        ("n_layers", math.inf),
+        ("n_params", 0),
+        ("n_params", "1e400"),
+        ("has_SWA", "maybe"),
+    ],
+)
 def test_register_preset_rejects_bad_values(field, bad):
     with pytest.raises(InputError) as info:
         core.register_preset("org/test", **dict(PRESET, **{field: bad}))

@@ -67,13 +67,16 @@ def test_bool_flags_read_false_as_false(capsys):
     assert code == 0 and json.loads(out)["inputs"]["has_SWA"] is False
 
 
-@pytest.mark.parametrize("argv, field", [
-    (["run", "X-2", "--preset", "meta-llama/Meta-Llama-3-8B", "--T_eval", "-5"], "T_eval"),
-    (["run", "X-2", "--preset", "meta-llama/Meta-Llama-3-8B", "--T_eval", "abc"], "T_eval"),
-    (["run", "X-3", "--gpu", "RTX 5060Ti"], "gpu"),
-    (["run", "X-1"], "N_params"),
-    (["run", "X-2", "--preset", "no/such-model"], "preset"),
-])
+@pytest.mark.parametrize(
+    "argv, field",
+    [
+        (["run", "X-2", "--preset", "meta-llama/Meta-Llama-3-8B", "--T_eval", "-5"], "T_eval"),
+        (["run", "X-2", "--preset", "meta-llama/Meta-Llama-3-8B", "--T_eval", "abc"], "T_eval"),
+        (["run", "X-3", "--gpu", "RTX 5060Ti"], "gpu"),
+        (["run", "X-1"], "N_params"),
+        (["run", "X-2", "--preset", "no/such-model"], "preset"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line_naming_the_field(capsys, argv, field):
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
@@ -93,8 +96,9 @@ def test_bad_usage_exits_2_with_one_line(capsys, argv):
 def test_the_installed_console_script_runs():
     script = Path(sys.executable).parent / "taf-widgets"
     assert script.exists(), f"console script missing next to {sys.executable}: is the package installed?"
-    done = subprocess.run([str(script), "run", "X-3", "--USD_budget", "1e6"], capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [str(script), "run", "X-3", "--USD_budget", "1e6"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert f"Verdict:    {run_recipe('X-3', USD_budget=1e6).verdict}" in done.stdout
 
@@ -102,10 +106,11 @@ def test_the_installed_console_script_runs():
 # ── exports, custom catalogs and config.json (added with the export/catalog/config work) ──
 
 CONFIGS = Path(__file__).parent / "fixtures" / "configs"
-LAB_CATALOG = {"as_of": "2026-05", "gpus": {"Lab GPU": {"flops": 500, "vram_GB": 96, "bw_GB_s": 4000, "usd_h": 1.5}},
-               "api_prices": {"Lab API": {"input": 0.2, "output": 0.8}}}
-
-
+LAB_CATALOG = {
+    "as_of": "2026-05",
+    "gpus": {"Lab GPU": {"flops": 500, "vram_GB": 96, "bw_GB_s": 4000, "usd_h": 1.5}},
+    "api_prices": {"Lab API": {"input": 0.2, "output": 0.8}},
+}
 
 
 def test_format_json_equals_the_core_result_and_json_stays_its_alias(capsys):
@@ -124,7 +129,9 @@ def test_format_md_prints_the_markdown_export(capsys):
 
 def test_format_html_with_output_writes_a_standalone_report(capsys, tmp_path):
     target = tmp_path / "report.html"
-    code, out, err = run(capsys, "run", "X-5", "--preset", "Qwen/Qwen2.5-7B", "--format", "html", "--output", str(target))
+    code, out, err = run(
+        capsys, "run", "X-5", "--preset", "Qwen/Qwen2.5-7B", "--format", "html", "--output", str(target)
+    )
     assert code == 0 and out == "" and str(target) in err
     html = target.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<svg" in html and "<script" not in html
@@ -137,8 +144,9 @@ def test_json_and_a_different_format_disagree(capsys):
 
 
 def test_output_to_a_missing_folder_exits_2_with_one_line(capsys, tmp_path):
-    code, out, err = run(capsys, "run", "X-3", "--output", str(tmp_path / "no" / "such" / "dir" / "r.md"),
-                         "--format", "md")
+    code, out, err = run(
+        capsys, "run", "X-3", "--output", str(tmp_path / "no" / "such" / "dir" / "r.md"), "--format", "md"
+    )
     assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
@@ -147,8 +155,22 @@ def test_catalog_flag_loads_rows_before_running(capsys, tmp_path, restore_catalo
     lab.write_text(json.dumps(LAB_CATALOG))
     extra = tmp_path / "extra.toml"
     extra.write_text('[api_prices."Extra API"]\ninput = 1.0\noutput = 3.0\n')
-    code, out, _ = run(capsys, "run", "X-1", "--N_params", "7e9", "--gpu", "Lab GPU", "--api_model", "Extra API",
-                       "--catalog", str(lab), "--catalog", str(extra), "--json")
+    code, out, _ = run(
+        capsys,
+        "run",
+        "X-1",
+        "--N_params",
+        "7e9",
+        "--gpu",
+        "Lab GPU",
+        "--api_model",
+        "Extra API",
+        "--catalog",
+        str(lab),
+        "--catalog",
+        str(extra),
+        "--json",
+    )
     assert code == 0
     result = json.loads(out)
     assert result["inputs"]["gpu"] == "Lab GPU" and result["chain"][4]["result"] == 2.0
@@ -158,9 +180,9 @@ def test_listings_show_each_rows_origin_and_the_loaded_files(capsys, tmp_path, r
     lab = tmp_path / "lab.json"
     lab.write_text(json.dumps(LAB_CATALOG))
     _, out, _ = run(capsys, "gpus", "--catalog", str(lab))
-    line = next(l for l in out.splitlines() if l.startswith("Lab GPU"))
+    line = next(row for row in out.splitlines() if row.startswith("Lab GPU"))
     assert line.rstrip().endswith("lab.json")
-    assert next(l for l in out.splitlines() if l.startswith("H100 SXM")).rstrip().endswith("bundled")
+    assert next(row for row in out.splitlines() if row.startswith("H100 SXM")).rstrip().endswith("bundled")
     assert "loaded: lab.json (as of 2026-05)" in out
     _, out, _ = run(capsys, "prices")
     assert "Lab API" in out and "GPT-4o" in out and "origin" in out
@@ -200,8 +222,9 @@ def test_a_bad_config_exits_2_with_one_line_naming_the_field(capsys, tmp_path):
 def test_run_with_config_uses_it_as_the_architecture(capsys):
     from taf_widgets.core import preset_from_config
 
-    code, out, _ = run(capsys, "run", "X-2", "--config", str(CONFIGS / "Mistral-7B-v0.1"), "--T_eval", "16000",
-                       "--json")
+    code, out, _ = run(
+        capsys, "run", "X-2", "--config", str(CONFIGS / "Mistral-7B-v0.1"), "--T_eval", "16000", "--json"
+    )
     assert code == 0
     got = json.loads(out)
     derived = preset_from_config(CONFIGS / "Mistral-7B-v0.1")
@@ -211,6 +234,7 @@ def test_run_with_config_uses_it_as_the_architecture(capsys):
 
 
 def test_config_and_preset_together_exit_2(capsys):
-    code, out, err = run(capsys, "run", "X-2", "--config", str(CONFIGS / "Mistral-7B-v0.1"), "--preset",
-                         "mistralai/Mistral-7B-v0.1")
+    code, out, err = run(
+        capsys, "run", "X-2", "--config", str(CONFIGS / "Mistral-7B-v0.1"), "--preset", "mistralai/Mistral-7B-v0.1"
+    )
     assert code == 2 and "config" in err and len(err.strip().splitlines()) == 1

@@ -8,8 +8,12 @@ from taf_widgets import CompareWidget, ModelCard
 from taf_widgets.core import InputError, get_preset, run_recipe
 from taf_widgets.core.summary import key_numbers
 
-LLAMA, QWEN, MISTRAL, PHI = ("meta-llama/Meta-Llama-3-8B", "Qwen/Qwen2.5-7B", "mistralai/Mistral-7B-v0.1",
-                             "microsoft/phi-3-mini-4k-instruct")
+LLAMA, QWEN, MISTRAL, PHI = (
+    "meta-llama/Meta-Llama-3-8B",
+    "Qwen/Qwen2.5-7B",
+    "mistralai/Mistral-7B-v0.1",
+    "microsoft/phi-3-mini-4k-instruct",
+)
 
 
 def live_widgets() -> dict:
@@ -54,12 +58,15 @@ def test_compare_bad_shared_value_is_stale_and_recovers():
         w.close()
 
 
-@pytest.mark.parametrize("rid, presets, field", [
-    ("X-2", [LLAMA], "presets"),
-    ("X-2", [LLAMA, QWEN, MISTRAL, PHI, LLAMA], "presets"),
-    ("X-3", [LLAMA, QWEN], "recipe_id"),
-    ("X-2", [LLAMA, "no/such-model"], "preset"),
-])
+@pytest.mark.parametrize(
+    "rid, presets, field",
+    [
+        ("X-2", [LLAMA], "presets"),
+        ("X-2", [LLAMA, QWEN, MISTRAL, PHI, LLAMA], "presets"),
+        ("X-3", [LLAMA, QWEN], "recipe_id"),
+        ("X-2", [LLAMA, "no/such-model"], "preset"),
+    ],
+)
 def test_compare_rejects_bad_setups_naming_the_field(rid, presets, field):
     with pytest.raises(InputError) as exc:
         CompareWidget(rid, presets=presets)

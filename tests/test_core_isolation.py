@@ -28,7 +28,9 @@ class _Blocker:
 sys.meta_path.insert(0, _Blocker())
 """
 
-RUN_ALL = BLOCKER + """
+RUN_ALL = (
+    BLOCKER
+    + """
 import json
 before = set(sys.modules)
 import taf_widgets.core as core
@@ -50,6 +52,7 @@ except core.InputError as err:
     print("error field:", err.field)
 print("BLOCKED LOADED:", sorted(m for m in sys.modules if m.partition(".")[0] in BLOCKED))
 """
+)
 
 IMPORTS_ONLY_STDLIB = """
 import json
@@ -69,15 +72,15 @@ print(json.dumps({"new": new, "all": sorted(sys.modules)}))
 def run_python(code: str, *flags: str) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    return subprocess.run([sys.executable, *flags, "-c", code], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, *flags, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_core_runs_every_recipe_with_widget_libraries_blocked():
     proc = run_python(RUN_ALL)
     assert proc.returncode == 0, (
-        "importing or running taf_widgets.core needed a blocked module "
-        f"({', '.join(BLOCKED)}):\n{proc.stderr}"
+        f"importing or running taf_widgets.core needed a blocked module ({', '.join(BLOCKED)}):\n{proc.stderr}"
     )
     lines = proc.stdout.splitlines()
     assert "X-1: NO (API)" in lines
@@ -97,8 +100,9 @@ def test_the_blocker_really_blocks():
 
 def _non_stdlib(names):
     stdlib = set(sys.stdlib_module_names) | set(sys.builtin_module_names)
-    return sorted(n for n in names
-                  if not n.startswith("taf_widgets") and n != "__main__" and n.partition(".")[0] not in stdlib)
+    return sorted(
+        n for n in names if not n.startswith("taf_widgets") and n != "__main__" and n.partition(".")[0] not in stdlib
+    )
 
 
 def test_core_imports_only_the_standard_library():

@@ -45,14 +45,17 @@ def test_the_selected_tab_at_load_is_the_one_built():
         d.close()
 
 
-@pytest.mark.parametrize("recipes, selected, field", [
-    ([("X-99", "Nope", {})], 0, "recipe_id"),
-    ([("X-2", "Long context")], 0, "recipes[0]"),
-    ([("X-2", 7, {})], 0, "recipes[0] title"),
-    ([("X-2", "Long context", ["T_eval"])], 0, "recipes[0] kwargs"),
-    ([], 0, "recipes"),
-    (RECIPES, 3, "selected"),
-])
+@pytest.mark.parametrize(
+    "recipes, selected, field",
+    [
+        ([("X-99", "Nope", {})], 0, "recipe_id"),
+        ([("X-2", "Long context")], 0, "recipes[0]"),
+        ([("X-2", 7, {})], 0, "recipes[0] title"),
+        ([("X-2", "Long context", ["T_eval"])], 0, "recipes[0] kwargs"),
+        ([], 0, "recipes"),
+        (RECIPES, 3, "selected"),
+    ],
+)
 def test_a_bad_entry_is_refused_by_name(recipes, selected, field):
     with pytest.raises(InputError) as info:
         dashboard(recipes, selected=selected)

@@ -12,8 +12,16 @@ from pathlib import Path
 import pytest
 
 import taf_widgets.core as core
-from taf_widgets.core import (CAVEAT_ORDER, InputError, measured_gamma, measurements, panel, preset_from_config,
-                              run_recipe, to_html)
+from taf_widgets.core import (
+    CAVEAT_ORDER,
+    InputError,
+    measured_gamma,
+    measurements,
+    panel,
+    preset_from_config,
+    run_recipe,
+    to_html,
+)
 from taf_widgets.core import formulas as F
 from taf_widgets.core.evidence import evidence_specs, prediction_rows, prediction_summary
 from taf_widgets.core.recipes import RECIPES, confidence_from
@@ -57,10 +65,10 @@ def test_audited_caveats_only_where_the_corrections_apply():
 
 
 def _brute_df(gamma: float, n: int, f: float = 0.9) -> int:
-    total = math.fsum(d ** -gamma for d in range(1, n + 1))
+    total = math.fsum(d**-gamma for d in range(1, n + 1))
     acc = 0.0
     for d in range(1, n + 1):
-        acc += d ** -gamma
+        acc += d**-gamma
         if acc >= f * total:
             return d
     return n
@@ -74,12 +82,21 @@ def test_exact_df_window_is_the_discrete_sum(gamma, n):
 
 def test_power_sum_matches_direct_summation_beyond_the_euler_maclaurin_switch():
     for gamma in (0.65, 0.8, 1.0, 1.3):
-        assert F.power_sum(gamma, 54321) == pytest.approx(math.fsum(d ** -gamma for d in range(1, 54322)), rel=1e-13)
+        assert F.power_sum(gamma, 54321) == pytest.approx(math.fsum(d**-gamma for d in range(1, 54322)), rel=1e-13)
 
 
 def test_x19_audited_uses_the_exact_window_and_says_what_the_spec_gives():
-    kw = dict(theta=10000, T_train=2048, T_eval=2048, n_attention_heads=16, n_kv_heads=16, d_head=128,
-              n_layers=24, n_params=1.4e8, has_SWA=False)
+    kw = dict(
+        theta=10000,
+        T_train=2048,
+        T_eval=2048,
+        n_attention_heads=16,
+        n_kv_heads=16,
+        d_head=128,
+        n_layers=24,
+        n_params=1.4e8,
+        has_SWA=False,
+    )
     spec, audited = run_recipe("X-19", **kw), run_recipe("X-19", calibration="audited", **kw)
     g = spec.step(3)["inputs"]["gamma"]
     assert 0.65 <= g <= 0.85
@@ -114,8 +131,17 @@ def test_pdi_is_one_exactly_when_gamma_obs_is_gamma_pade():
 def test_measured_verdict_rules(T_eval, expected):
     gamma_obs = 0.9
     theta = 2000 / (0.1 * math.sqrt(2) / 1.9)  # θ(1 − γ_obs)√2/(1 + γ_obs) = 2,000 tokens
-    r = run_recipe("X-2", theta=theta, T_eval=T_eval, n_attention_heads=8, n_kv_heads=8, d_head=64, n_layers=4,
-                   n_params=1e8, gamma_obs=gamma_obs)
+    r = run_recipe(
+        "X-2",
+        theta=theta,
+        T_eval=T_eval,
+        n_attention_heads=8,
+        n_kv_heads=8,
+        d_head=64,
+        n_layers=4,
+        n_params=1e8,
+        gamma_obs=gamma_obs,
+    )
     assert r.chain[-2]["result"] == pytest.approx(2000)
     assert r.verdict == expected
 
@@ -256,8 +282,9 @@ def test_html_report_has_the_evidence_section_where_it_applies():
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "taf_widgets.cli", *args], capture_output=True, text=True,
-                          cwd=REPO, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "taf_widgets.cli", *args], capture_output=True, text=True, cwd=REPO, timeout=120
+    )
 
 
 def test_cli_calibration_and_gamma_obs():
@@ -310,7 +337,9 @@ def test_sweeps_take_the_new_params_and_carry_band_and_caveats():
 
 
 def test_bundled_rope_scaling_rows_match_their_quoted_sources():
-    sources = json.loads((REPO / "tests" / "fixtures" / "rope_scaling_sources.json").read_text(encoding="utf-8"))["rows"]
+    sources = json.loads((REPO / "tests" / "fixtures" / "rope_scaling_sources.json").read_text(encoding="utf-8"))[
+        "rows"
+    ]
     bundled = json.loads((REPO / "taf_widgets" / "core" / "data" / "presets.json").read_text(encoding="utf-8"))
     rows = bundled["rope_scaling"]["rows"]
     assert set(rows) == set(sources)

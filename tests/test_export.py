@@ -13,7 +13,7 @@ import pytest
 import taf_widgets.core as core
 import taf_widgets.core.catalogs as catalogs
 from taf_widgets.cli import main
-from taf_widgets.core import InputError, RECIPES, run_recipe, to_code, to_html, to_json, to_markdown
+from taf_widgets.core import RECIPES, InputError, run_recipe, to_code, to_html, to_json, to_markdown
 from taf_widgets.core.export import export
 from taf_widgets.core.report_charts import chart_specs, tick_label
 
@@ -71,9 +71,11 @@ def _hostile_result():
     core.register_gpu(HOSTILE, flops=500, vram_GB=1000, bw_GB_s=20000, usd_h=0.5)
     core.register_api_model(HOSTILE, input=1, output=2)
     core.register_preset(HOSTILE, **core.get_preset(LLAMA))
-    return [run_recipe("X-1", N_params=7e9, gpu=HOSTILE, api_model=HOSTILE),
-            run_recipe("X-2", preset=HOSTILE, T_eval=32000),
-            run_recipe("X-5", N_params=4e11)]
+    return [
+        run_recipe("X-1", N_params=7e9, gpu=HOSTILE, api_model=HOSTILE),
+        run_recipe("X-2", preset=HOSTILE, T_eval=32000),
+        run_recipe("X-5", N_params=4e11),
+    ]
 
 
 # ── JSON ─────────────────────────────────────────────────────────────────────
@@ -161,8 +163,8 @@ def test_html_has_verdict_notes_chain_table_and_one_svg_per_chart(rid, kwargs):
     assert result.verdict in body and result.reason in body and result.mitigation in body
     assert all(note in body for note in result.notes)
     assert page.count("section", **{"data-tone": result.tone}) == 1
-    chain = text[text.index('data-role="chain"'):]
-    assert chain[:chain.index("</table>")].count("<tr>") == len(result.chain) + 1
+    chain = text[text.index('data-role="chain"') :]
+    assert chain[: chain.index("</table>")].count("<tr>") == len(result.chain) + 1
     evidence = 2 if 'data-role="evidence"' in text else 0  # the Prediction vs measurement charts
     assert page.count("svg") == len(chart_specs(result)) + evidence
     assert all(step["name"] in body for step in result.chain)
@@ -182,8 +184,15 @@ def test_html_charts_have_titled_axes_and_finite_coordinates(rid, kwargs):
 
 def test_x2_chart_marks_gamma_bounds_horizon_niah_and_operating_point():
     text = to_html(run_recipe("X-2", preset=LLAMA, T_eval=32000))
-    for label in ("γ = 0", "γ = 1", "γ_Padé", "γ corrected", "d_horizon = 47,781", "L_NIAH = 95,562",
-                  "operating point"):
+    for label in (
+        "γ = 0",
+        "γ = 1",
+        "γ_Padé",
+        "γ corrected",
+        "d_horizon = 47,781",
+        "L_NIAH = 95,562",
+        "operating point",
+    ):
         assert label in text
     assert 'data-chart="gamma"' in text and 'data-chart="kv"' in text
     assert "context length (tokens)" in text and "KV cache (GB)" in text
@@ -257,13 +266,18 @@ def test_to_code_registers_custom_rows_so_a_fresh_session_reruns_it():
     core.register_gpu("Lab GPU", flops=400, vram_GB=96, bw_GB_s=4000, usd_h=1.25, tdp=500)
     core.register_api_model("Lab API", input=0.5, output=1.5)
     core.register_preset("lab/model-7b", **{**core.get_preset(LLAMA), "theta": 1e6})
-    results = [run_recipe("X-1", N_params=7e9, gpu="Lab GPU", api_model="Lab API"),
-               run_recipe("X-2", preset="lab/model-7b", T_eval=64000),
-               run_recipe("X-5", preset="lab/model-7b")]
+    results = [
+        run_recipe("X-1", N_params=7e9, gpu="Lab GPU", api_model="Lab API"),
+        run_recipe("X-2", preset="lab/model-7b", T_eval=64000),
+        run_recipe("X-5", preset="lab/model-7b"),
+    ]
     codes = [to_code(r) for r in results]
     # A fresh session: the custom rows are gone until the code registers them.
-    for table, name in ((catalogs.CATALOGS.gpus, "Lab GPU"), (catalogs.CATALOGS.api_prices, "Lab API"),
-                        (catalogs.CATALOGS.presets, "lab/model-7b")):
+    for table, name in (
+        (catalogs.CATALOGS.gpus, "Lab GPU"),
+        (catalogs.CATALOGS.api_prices, "Lab API"),
+        (catalogs.CATALOGS.presets, "lab/model-7b"),
+    ):
         del table[name]
     for result, code in zip(results, codes):
         namespace: dict = {}

@@ -24,7 +24,8 @@ def test_python_formats_each_shared_case(case):
 def test_the_js_formatter_passes_the_same_cases():
     node = shutil.which("node")
     assert node, "node is required (the front end's tests and build need it)"
-    run = subprocess.run([node, "--test", "js/tests/format_parity.test.js"], cwd=REPO, capture_output=True,
-                         text=True, timeout=120)
+    run = subprocess.run(
+        [node, "--test", "js/tests/format_parity.test.js"], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"{len(CASES)} cases, {len(CASES)} as expected" in run.stdout

@@ -12,9 +12,9 @@ import pytest
 import taf_widgets.core.catalogs as catalogs
 from taf_widgets.core import (
     ARCHITECTURE,
+    SUPPORTED_FAMILIES,
     ConfigPreset,
     InputError,
-    SUPPORTED_FAMILIES,
     get_preset,
     preset_from_config,
     run_recipe,
@@ -35,29 +35,44 @@ EXACT_COUNTS = {
     "Qwen3-8B": 8_190_735_360,
 }
 # Mixture-of-experts and latent-attention fixtures: total and active counts in test_serving.py.
-MOE_FIXTURES = ("Qwen3-30B-A3B", "Qwen3-235B-A22B", "Mixtral-8x7B-v0.1", "Qwen1.5-MoE-A2.7B", "DeepSeek-V2-Lite",
-                "DeepSeek-R1")
+MOE_FIXTURES = (
+    "Qwen3-30B-A3B",
+    "Qwen3-235B-A22B",
+    "Mixtral-8x7B-v0.1",
+    "Qwen1.5-MoE-A2.7B",
+    "DeepSeek-V2-Lite",
+    "DeepSeek-R1",
+)
 
 # What each fixture must give besides n_params (the architecture as published).
 EXPECTED = {
-    "Meta-Llama-3-8B": dict(theta=500000.0, T_train=8192, n_attention_heads=32, n_kv_heads=8, d_head=128,
-                            n_layers=32, has_SWA=False),
-    "Meta-Llama-3.1-8B": dict(theta=500000.0, T_train=8192, n_attention_heads=32, n_kv_heads=8, d_head=128,
-                              n_layers=32, has_SWA=False),
-    "Mistral-7B-v0.1": dict(theta=10000.0, T_train=32768, n_attention_heads=32, n_kv_heads=8, d_head=128,
-                            n_layers=32, has_SWA=True),
-    "Qwen2.5-7B": dict(theta=1000000.0, T_train=131072, n_attention_heads=28, n_kv_heads=4, d_head=128,
-                       n_layers=28, has_SWA=False),
-    "gemma-2-9b": dict(theta=10000.0, T_train=8192, n_attention_heads=16, n_kv_heads=8, d_head=256,
-                       n_layers=42, has_SWA=True),
-    "Phi-3-mini-4k-instruct": dict(theta=10000.0, T_train=4096, n_attention_heads=32, n_kv_heads=32, d_head=96,
-                                   n_layers=32, has_SWA=True),
-    "pythia-1b": dict(theta=10000.0, T_train=2048, n_attention_heads=8, n_kv_heads=8, d_head=256, n_layers=16,
-                      has_SWA=False),
-    "pythia-2.8b": dict(theta=10000.0, T_train=2048, n_attention_heads=32, n_kv_heads=32, d_head=80,
-                        n_layers=32, has_SWA=False),
-    "Qwen3-8B": dict(theta=1000000.0, T_train=40960, n_attention_heads=32, n_kv_heads=8, d_head=128,
-                     n_layers=36, has_SWA=False),
+    "Meta-Llama-3-8B": dict(
+        theta=500000.0, T_train=8192, n_attention_heads=32, n_kv_heads=8, d_head=128, n_layers=32, has_SWA=False
+    ),
+    "Meta-Llama-3.1-8B": dict(
+        theta=500000.0, T_train=8192, n_attention_heads=32, n_kv_heads=8, d_head=128, n_layers=32, has_SWA=False
+    ),
+    "Mistral-7B-v0.1": dict(
+        theta=10000.0, T_train=32768, n_attention_heads=32, n_kv_heads=8, d_head=128, n_layers=32, has_SWA=True
+    ),
+    "Qwen2.5-7B": dict(
+        theta=1000000.0, T_train=131072, n_attention_heads=28, n_kv_heads=4, d_head=128, n_layers=28, has_SWA=False
+    ),
+    "gemma-2-9b": dict(
+        theta=10000.0, T_train=8192, n_attention_heads=16, n_kv_heads=8, d_head=256, n_layers=42, has_SWA=True
+    ),
+    "Phi-3-mini-4k-instruct": dict(
+        theta=10000.0, T_train=4096, n_attention_heads=32, n_kv_heads=32, d_head=96, n_layers=32, has_SWA=True
+    ),
+    "pythia-1b": dict(
+        theta=10000.0, T_train=2048, n_attention_heads=8, n_kv_heads=8, d_head=256, n_layers=16, has_SWA=False
+    ),
+    "pythia-2.8b": dict(
+        theta=10000.0, T_train=2048, n_attention_heads=32, n_kv_heads=32, d_head=80, n_layers=32, has_SWA=False
+    ),
+    "Qwen3-8B": dict(
+        theta=1000000.0, T_train=40960, n_attention_heads=32, n_kv_heads=8, d_head=128, n_layers=36, has_SWA=False
+    ),
 }
 
 
@@ -125,8 +140,20 @@ def test_result_is_a_config_preset_with_name_family_and_json_clean_dict():
 
 
 def test_every_required_family_is_supported():
-    assert {"llama", "mistral", "qwen2", "gemma2", "phi3", "gpt_neox", "qwen3", "mixtral", "qwen2_moe",
-            "qwen3_moe", "deepseek_v2", "deepseek_v3"} <= set(SUPPORTED_FAMILIES)
+    assert {
+        "llama",
+        "mistral",
+        "qwen2",
+        "gemma2",
+        "phi3",
+        "gpt_neox",
+        "qwen3",
+        "mixtral",
+        "qwen2_moe",
+        "qwen3_moe",
+        "deepseek_v2",
+        "deepseek_v3",
+    } <= set(SUPPORTED_FAMILIES)
 
 
 # ── using the derived preset ─────────────────────────────────────────────────
@@ -163,8 +190,10 @@ def test_recipe_params_refuse_a_recipe_without_model_parameters():
 
 def test_params_run_through_run_recipe_directly():
     params = preset_from_config(CONFIGS / "Meta-Llama-3-8B").params
-    assert run_recipe("X-19", **params, T_eval=8192).verdict == run_recipe(
-        "X-19", preset="meta-llama/Meta-Llama-3-8B").verdict
+    assert (
+        run_recipe("X-19", **params, T_eval=8192).verdict
+        == run_recipe("X-19", preset="meta-llama/Meta-Llama-3-8B").verdict
+    )
 
 
 # ── family rules: theta, T_train, has_SWA, biases, tying ─────────────────────
@@ -192,8 +221,10 @@ def test_rope_scaling_makes_t_train_the_pre_scaling_length_with_a_note():
 
 def test_phi3_longrope_reads_the_top_level_original_length():
     config = load("Phi-3-mini-4k-instruct")
-    config.update(max_position_embeddings=131072,
-                  rope_scaling={"type": "longrope", "long_factor": [1.0] * 48, "short_factor": [1.0] * 48})
+    config.update(
+        max_position_embeddings=131072,
+        rope_scaling={"type": "longrope", "long_factor": [1.0] * 48, "short_factor": [1.0] * 48},
+    )
     derived = preset_from_config(config)
     assert derived.params["T_train"] == 4096
     assert any("longrope" in n for n in derived.notes)
@@ -312,8 +343,18 @@ def test_multimodal_config_hints_at_its_text_config():
     assert "text_config" in str(exc.value)
 
 
-@pytest.mark.parametrize("field", ["hidden_size", "num_attention_heads", "num_hidden_layers", "vocab_size",
-                                   "intermediate_size", "max_position_embeddings", "model_type"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "hidden_size",
+        "num_attention_heads",
+        "num_hidden_layers",
+        "vocab_size",
+        "intermediate_size",
+        "max_position_embeddings",
+        "model_type",
+    ],
+)
 def test_missing_field_is_named(field):
     config = load("Meta-Llama-3-8B")
     del config[field]
@@ -335,30 +376,33 @@ def test_all_missing_fields_are_named_at_once():
 # ── malformed and hostile configs ────────────────────────────────────────────
 
 
-@pytest.mark.parametrize("field, value", [
-    ("hidden_size", "4096"),          # a string, not a number
-    ("hidden_size", 4096.5),          # not whole
-    ("hidden_size", True),            # a boolean is not a number
-    ("hidden_size", -4096),           # negative size
-    ("hidden_size", 0),
-    ("num_attention_heads", 10**30),  # huge
-    ("num_hidden_layers", -1),
-    ("vocab_size", 1e300),
-    ("intermediate_size", [14336]),
-    ("num_key_value_heads", {"a": {"b": [1, 2, {"c": None}]}}),  # nested garbage
-    ("num_key_value_heads", 64),      # more KV heads than query heads
-    ("num_key_value_heads", 5),       # does not divide 32 heads
-    ("max_position_embeddings", -8192),
-    ("rope_theta", -500000.0),
-    ("rope_theta", 0),
-    ("rope_theta", "500000"),
-    ("rope_theta", 1e300),
-    ("tie_word_embeddings", "false"),  # truthy text must not pass for a flag
-    ("head_dim", 0),
-    ("rope_scaling", [8.0]),
-    ("model_type", 42),
-    ("model_type", "x" * 1000),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("hidden_size", "4096"),  # a string, not a number
+        ("hidden_size", 4096.5),  # not whole
+        ("hidden_size", True),  # a boolean is not a number
+        ("hidden_size", -4096),  # negative size
+        ("hidden_size", 0),
+        ("num_attention_heads", 10**30),  # huge
+        ("num_hidden_layers", -1),
+        ("vocab_size", 1e300),
+        ("intermediate_size", [14336]),
+        ("num_key_value_heads", {"a": {"b": [1, 2, {"c": None}]}}),  # nested garbage
+        ("num_key_value_heads", 64),  # more KV heads than query heads
+        ("num_key_value_heads", 5),  # does not divide 32 heads
+        ("max_position_embeddings", -8192),
+        ("rope_theta", -500000.0),
+        ("rope_theta", 0),
+        ("rope_theta", "500000"),
+        ("rope_theta", 1e300),
+        ("tie_word_embeddings", "false"),  # truthy text must not pass for a flag
+        ("head_dim", 0),
+        ("rope_scaling", [8.0]),
+        ("model_type", 42),
+        ("model_type", "x" * 1000),
+    ],
+)
 def test_bad_field_is_rejected_naming_it(field, value):
     config = load("Meta-Llama-3-8B")
     config[field] = value
@@ -386,8 +430,14 @@ def test_original_length_beyond_the_context_is_rejected():
 
 def test_a_count_beyond_the_preset_range_is_rejected_naming_n_params():
     config = load("Meta-Llama-3-8B")
-    config.update(hidden_size=1_000_000, intermediate_size=4_000_000, num_hidden_layers=1000,
-                  num_attention_heads=1000, num_key_value_heads=1000, head_dim=1000)
+    config.update(
+        hidden_size=1_000_000,
+        intermediate_size=4_000_000,
+        num_hidden_layers=1000,
+        num_attention_heads=1000,
+        num_key_value_heads=1000,
+        head_dim=1000,
+    )
     with pytest.raises(InputError) as exc:
         preset_from_config(config)
     assert exc.value.field == "n_params" and "counted from" in str(exc.value)
@@ -395,24 +445,33 @@ def test_a_count_beyond_the_preset_range_is_rejected_naming_n_params():
 
 def test_a_tiny_model_is_rejected_naming_n_params():
     config = load("Meta-Llama-3-8B")
-    config.update(hidden_size=8, intermediate_size=16, vocab_size=10, num_hidden_layers=1,
-                  num_attention_heads=1, num_key_value_heads=1)
+    config.update(
+        hidden_size=8,
+        intermediate_size=16,
+        vocab_size=10,
+        num_hidden_layers=1,
+        num_attention_heads=1,
+        num_key_value_heads=1,
+    )
     with pytest.raises(InputError) as exc:
         preset_from_config(config)
     assert exc.value.field == "n_params"
 
 
-@pytest.mark.parametrize("text, why", [
-    ("this is not json", "not valid JSON"),
-    ("", "not valid JSON"),
-    ("[1, 2, 3]", "JSON object"),
-    ('"a string"', "JSON object"),
-    ('{"hidden_size": NaN}', "not valid JSON"),
-    ('{"hidden_size": Infinity}', "not valid JSON"),
-    ('{"a": 1, "a": 2}', "duplicate key"),
-    ("[" * 100_000 + "]" * 100_000, "JSON"),
-    ('{"vocab_size": ' + "9" * 5000 + "}", "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "text, why",
+    [
+        ("this is not json", "not valid JSON"),
+        ("", "not valid JSON"),
+        ("[1, 2, 3]", "JSON object"),
+        ('"a string"', "JSON object"),
+        ('{"hidden_size": NaN}', "not valid JSON"),
+        ('{"hidden_size": Infinity}', "not valid JSON"),
+        ('{"a": 1, "a": 2}', "duplicate key"),
+        ("[" * 100_000 + "]" * 100_000, "JSON"),
+        ('{"vocab_size": ' + "9" * 5000 + "}", "not valid JSON"),
+    ],
+)
 def test_malformed_file_is_rejected_naming_config(tmp_path, text, why):
     path = tmp_path / "config.json"
     path.write_text(text)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-CODE = r'''
+CODE = r"""
 import gc, json
 from comm import get_comm_manager
 from IPython.display import display
@@ -51,7 +51,7 @@ rss1 = rss_kB()
 print("LEAKS " + json.dumps({"while_open": while_open,
                               "widgets": [widgets0, widgets1], "comms": [comms0, comms1],
                               "ours_alive": [ours0, ours1], "rss_kB": [rss0, rss1]}))
-'''
+"""
 
 
 @pytest.mark.slow
@@ -75,7 +75,7 @@ def test_two_hundred_widgets_created_displayed_and_closed_leave_nothing_behind()
         kc.stop_channels()
         km.shutdown_kernel(now=True)
     assert reply["content"]["status"] == "ok", errors
-    report = json.loads(next(line for line in lines if line.startswith("LEAKS "))[len("LEAKS "):])
+    report = json.loads(next(line for line in lines if line.startswith("LEAKS "))[len("LEAKS ") :])
     print("200 widgets:", report)  # shown with -s; the closing note quotes it
     assert report["while_open"][0] > report["widgets"][0] and report["while_open"][2] == 2, report
     assert report["widgets"][1] == report["widgets"][0], report

@@ -34,4 +34,8 @@ def test_panel_loads_the_bundle_from_the_package():
 
 def test_core_data_files_ship_in_the_package():
     data = resources.files("taf_widgets.core") / "data"
-    assert {p.name for p in data.iterdir() if p.name.endswith(".json")} >= {"gpus.json", "api_prices.json", "presets.json"}
+    assert {p.name for p in data.iterdir() if p.name.endswith(".json")} >= {
+        "gpus.json",
+        "api_prices.json",
+        "presets.json",
+    }

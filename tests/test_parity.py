@@ -47,8 +47,10 @@ FORMULA_CASES = _DATA["formula_cases"] if _DATA else []
 @pytest.fixture(scope="module")
 def golden():
     if _DATA is None:
-        pytest.fail(f"{GOLDEN} is missing: run `python tools/make_golden.py "
-                    "../shared/spec/taf_browser_seed.py tests/golden/spec_cases.json`")
+        pytest.fail(
+            f"{GOLDEN} is missing: run `python tools/make_golden.py "
+            "../shared/spec/taf_browser_seed.py tests/golden/spec_cases.json`"
+        )
     return _DATA
 
 
@@ -65,8 +67,9 @@ def same(ours, theirs, path: str, key: str | None = None) -> None:
     elif isinstance(theirs, bool):
         assert ours is theirs, f"{path}: ours {ours!r}, spec {theirs!r}"
     elif isinstance(theirs, (int, float)):
-        assert isinstance(ours, (int, float)) and not isinstance(ours, bool), \
+        assert isinstance(ours, (int, float)) and not isinstance(ours, bool), (
             f"{path}: ours {ours!r} is not a number, spec {theirs!r}"
+        )
         both_nan = ours != ours and theirs != theirs
         assert ours == theirs or both_nan, f"{path}: ours {ours!r}, spec {theirs!r}"
     elif isinstance(theirs, str):
@@ -96,8 +99,9 @@ def test_recipe_case(case):
     results = _decode(case["chain_results"])
     breakdowns = _decode(case["chain_breakdowns"])
     assert len(result.chain) >= len(results)
-    assert [[s["step"], s["section"], s["name"]] for s in result.chain][:len(case["chain_steps"])] == \
-        case["chain_steps"], f"{case['id']}: the chain's steps, sections or names differ from the spec's"
+    assert [[s["step"], s["section"], s["name"]] for s in result.chain][: len(case["chain_steps"])] == case[
+        "chain_steps"
+    ], f"{case['id']}: the chain's steps, sections or names differ from the spec's"
     for n, (step, expected, breakdown) in enumerate(zip(result.chain, results, breakdowns), start=1):
         same(step["result"], expected, f"{case['id']} step {n} result")
         if breakdown is not None:
@@ -117,8 +121,16 @@ def test_formula_case(case):
 SIGNATURES = _DATA["spec_facts"]["signatures"] if _DATA else {}
 # The spec's public functions that are recipe internals or return JSON text for its own UI;
 # our equivalents are run_recipe, list_recipes and list_presets, tested elsewhere.
-NOT_FORMULAS = {"run_recipe", "list_recipes", "list_presets", "run_recipe_x1", "run_recipe_x2",
-                "run_recipe_x3", "run_recipe_x5", "run_recipe_x19"}
+NOT_FORMULAS = {
+    "run_recipe",
+    "list_recipes",
+    "list_presets",
+    "run_recipe_x1",
+    "run_recipe_x2",
+    "run_recipe_x3",
+    "run_recipe_x5",
+    "run_recipe_x19",
+}
 FORMULAS = sorted(set(SIGNATURES) - NOT_FORMULAS)
 
 
@@ -132,16 +144,19 @@ def test_every_public_spec_function_is_ours_or_named_as_not_a_formula():
 def test_formula_accepts_the_spec_signature(name):
     """Our function takes the spec's parameters, in the spec's order, with the same names,
     so a call written against the spec works positionally and by keyword."""
-    ours = [p for p in inspect.signature(getattr(core, name)).parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    ours = [
+        p
+        for p in inspect.signature(getattr(core, name)).parameters.values()
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
     theirs = SIGNATURES[name]
-    assert [p.name for p in ours][:len(theirs)] == [p["name"] for p in theirs]
+    assert [p.name for p in ours][: len(theirs)] == [p["name"] for p in theirs]
     for mine, its in zip(ours, theirs):
         assert mine.kind.name == its["kind"], f"{name}({mine.name}): {mine.kind.name}, spec {its['kind']}"
         assert (mine.default is not mine.empty) == its["has_default"], f"{name}({mine.name}) default"
         if its["has_default"]:
             assert mine.default == _decode(its["default"]), f"{name}({mine.name}) default"
-    assert all(p.default is not p.empty for p in ours[len(theirs):]), f"{name}: extra parameters need defaults"
+    assert all(p.default is not p.empty for p in ours[len(theirs) :]), f"{name}: extra parameters need defaults"
 
 
 def _full_calls(name):
@@ -203,8 +218,13 @@ def test_golden_covers_every_recipe_and_verdict(golden):
         "X-2": {"YES", "DEGRADED", "NO"},
         "X-3": {"TINY-MODEL", "MEMORY-LIMITED", "GO"},
         "X-5": {"YES", "NO"},
-        "X-19": {"USE SOFT DECAY", "USE D_f HARD CUTOFF", "USE SOFT DECAY (caveat)",
-                 "USE LITERATURE METHODS", "USE HARD T_train CUTOFF"},
+        "X-19": {
+            "USE SOFT DECAY",
+            "USE D_f HARD CUTOFF",
+            "USE SOFT DECAY (caveat)",
+            "USE LITERATURE METHODS",
+            "USE HARD T_train CUTOFF",
+        },
     }
     for rid, verdicts in expected.items():
         assert verdicts <= seen[rid], f"{rid} lacks cases for {verdicts - seen[rid]}"
@@ -214,14 +234,15 @@ def test_golden_covers_every_preset(golden):
     for name in core.preset_names():
         row = core.get_preset(name)
         for rid in ("X-2", "X-19"):
-            assert any(c["recipe"] == rid and all(c["params"].get(k) == v for k, v in row.items())
-                       for c in golden["recipe_cases"]), f"no {rid} case with the preset {name}"
+            assert any(
+                c["recipe"] == rid and all(c["params"].get(k) == v for k, v in row.items())
+                for c in golden["recipe_cases"]
+            ), f"no {rid} case with the preset {name}"
 
 
 def test_golden_covers_every_gpu(golden):
     used = {c["params"].get("gpu") for c in golden["recipe_cases"]}
-    used |= {a for c in golden["formula_cases"] for a in c["args"] + list(c["kwargs"].values())
-             if isinstance(a, str)}
+    used |= {a for c in golden["formula_cases"] for a in c["args"] + list(c["kwargs"].values()) if isinstance(a, str)}
     for name in core.gpu_names():
         assert name in used, f"no golden case names the GPU {name!r}"
     # X-5 ranks the whole catalog; its chain shows the five cheapest that fit, and the

@@ -12,22 +12,92 @@ import math
 from collections import Counter
 
 import pytest
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import taf_widgets.core as core
-from taf_widgets.core import InputError, RECIPES, run_recipe
+from taf_widgets.core import RECIPES, InputError, run_recipe
 
-UNKNOWN_NAMES = ["bogus", "flops", "dh_str", "Theta", "t_eval", "USD_budget", "N_params", "T_train",
-                 "api_model", "recipe", "inputs", "__class__", "", " "]
+UNKNOWN_NAMES = [
+    "bogus",
+    "flops",
+    "dh_str",
+    "Theta",
+    "t_eval",
+    "USD_budget",
+    "N_params",
+    "T_train",
+    "api_model",
+    "recipe",
+    "inputs",
+    "__class__",
+    "",
+    " ",
+]
 
-EXTREMES = [0, -0.0, 0.0, -1, 1, 5e-324, -5e-324, 1e-308, 2.2250738585072014e-308, 1e308, -1e308,
-            math.nan, math.inf, -math.inf, 10**400, -(10**400), 2**53 + 1, 2**63, 10**20]
-NUMERIC_TEXT = ["8e9", " 8e9 ", "4096", "0", "-0", "-1", "1e400", "-1e400", "nan", "NaN", "inf", "-inf",
-                "Infinity", "1_000", "0.45", ".5", "5.", "1e-400", "9" * 5000, "0x10", "1e", "+", "-"]
-JUNK = ["", "  ", "abc", "None", "null", "true", "False", "[]", "{}", "<img src=x onerror=alert(1)>",
-        "\x00", "🚀", "H100 SXM", "GPT-4o", "meta-llama/Meta-Llama-3-8B"]
+EXTREMES = [
+    0,
+    -0.0,
+    0.0,
+    -1,
+    1,
+    5e-324,
+    -5e-324,
+    1e-308,
+    2.2250738585072014e-308,
+    1e308,
+    -1e308,
+    math.nan,
+    math.inf,
+    -math.inf,
+    10**400,
+    -(10**400),
+    2**53 + 1,
+    2**63,
+    10**20,
+]
+NUMERIC_TEXT = [
+    "8e9",
+    " 8e9 ",
+    "4096",
+    "0",
+    "-0",
+    "-1",
+    "1e400",
+    "-1e400",
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "Infinity",
+    "1_000",
+    "0.45",
+    ".5",
+    "5.",
+    "1e-400",
+    "9" * 5000,
+    "0x10",
+    "1e",
+    "+",
+    "-",
+]
+JUNK = [
+    "",
+    "  ",
+    "abc",
+    "None",
+    "null",
+    "true",
+    "False",
+    "[]",
+    "{}",
+    "<img src=x onerror=alert(1)>",
+    "\x00",
+    "🚀",
+    "H100 SXM",
+    "GPT-4o",
+    "meta-llama/Meta-Llama-3-8B",
+]
 
 any_number = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
@@ -62,8 +132,9 @@ def in_range(param) -> st.SearchStrategy:
     low = math.nextafter(param.low, math.inf) if param.low_open else param.low
     edges = [low, param.high, math.nextafter(param.high, -math.inf)]
     numbers = st.one_of(
-        st.floats(min_value=param.low, max_value=param.high, exclude_min=param.low_open,
-                  allow_nan=False, allow_infinity=False),
+        st.floats(
+            min_value=param.low, max_value=param.high, exclude_min=param.low_open, allow_nan=False, allow_infinity=False
+        ),
         st.sampled_from(edges),
     )
     return st.one_of(numbers, numbers, numbers.map(repr))
@@ -76,8 +147,9 @@ def value_for(param) -> st.SearchStrategy:
 
 
 def presets() -> st.SearchStrategy:
-    return st.one_of(st.none(), st.sampled_from(core.preset_names()), st.sampled_from(["", "llama", " "]),
-                     st.text(max_size=12))
+    return st.one_of(
+        st.none(), st.sampled_from(core.preset_names()), st.sampled_from(["", "llama", " "]), st.text(max_size=12)
+    )
 
 
 @st.composite
@@ -92,8 +164,11 @@ def call(draw, rid):
     declared = {p.name for p in recipe.params}
     unknown = []
     if draw(st.integers(0, 9)) == 0:
-        unknown = [n for n in draw(st.lists(st.sampled_from(UNKNOWN_NAMES), min_size=1, max_size=3, unique=True))
-                   if n not in declared]
+        unknown = [
+            n
+            for n in draw(st.lists(st.sampled_from(UNKNOWN_NAMES), min_size=1, max_size=3, unique=True))
+            if n not in declared
+        ]
         for name in unknown:
             params[name] = draw(hostile)
     if recipe.takes_preset:
@@ -128,8 +203,9 @@ def check(rid, params, preset, unknown) -> str:
 def run_property(rid: str) -> None:
     outcomes = Counter()
 
-    @settings(max_examples=300, deadline=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @settings(
+        max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+    )
     @given(call(rid))
     def prop(drawn):
         outcomes[check(rid, *drawn)] += 1

@@ -17,8 +17,9 @@ import json
 import shutil
 import subprocess
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -47,8 +48,7 @@ def _cases() -> list[dict]:
         _case("X-1", "meta-llama/Meta-Llama-3-8B"),
         _case("X-1", "meta-llama/Llama-3.2-1B", monthly_tokens_M=1e6, api_model="Claude-Opus-4"),
         _case("X-5", "meta-llama/Meta-Llama-3-8B"),
-        _case("X-5", "meta-llama/Llama-3.3-70B-Instruct", bytes_per_weight=0.5, concurrent_users=4,
-              T_eval=32768),
+        _case("X-5", "meta-llama/Llama-3.3-70B-Instruct", bytes_per_weight=0.5, concurrent_users=4, T_eval=32768),
         _case("X-3"),
         _case("X-3", USD_budget=1e6, gpu="A100 80GB", n_gpus=64, mfu=0.38),
         # Bad inputs: InputError naming the field, in both interpreters.
@@ -63,8 +63,7 @@ def _cpython(case: dict) -> dict:
     try:
         res = run_recipe(case["recipe"], case["preset"], **case["params"])
     except InputError as exc:
-        out = {"error": {"type": type(exc).__name__, "field": exc.field,
-                         "errors": exc.errors, "message": str(exc)}}
+        out = {"error": {"type": type(exc).__name__, "field": exc.field, "errors": exc.errors, "message": str(exc)}}
     else:
         out = {"ok": res.to_dict()}
     # Same JSON round trip as the Pyodide side (exact for floats).
@@ -94,16 +93,22 @@ def _differences(a: Any, b: Any, where: str = "") -> Iterator[str]:
 def _run_pyodide(cases_file: Path) -> dict:
     node = shutil.which("node")
     if node is None:
-        pytest.fail("node is not on PATH: install Node.js 20+ and run `npm ci` in the repository root "
-                    "(it installs the pinned pyodide devDependency this test needs).")
+        pytest.fail(
+            "node is not on PATH: install Node.js 20+ and run `npm ci` in the repository root "
+            "(it installs the pinned pyodide devDependency this test needs)."
+        )
     if not (PYODIDE_DIR / "pyodide.mjs").is_file():
-        pytest.fail(f"{PYODIDE_DIR} is missing or incomplete: run `npm ci` in {ROOT} "
-                    "(pyodide is a devDependency in package.json).")
-    proc = subprocess.run([node, str(SCRIPT), str(ROOT), str(cases_file)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+        pytest.fail(
+            f"{PYODIDE_DIR} is missing or incomplete: run `npm ci` in {ROOT} "
+            "(pyodide is a devDependency in package.json)."
+        )
+    proc = subprocess.run(
+        [node, str(SCRIPT), str(ROOT), str(cases_file)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     if proc.returncode != 0:
-        pytest.fail(f"run_core.mjs exited {proc.returncode}.\nstderr:\n{proc.stderr[-6000:]}\n"
-                    f"stdout:\n{proc.stdout[-2000:]}")
+        pytest.fail(
+            f"run_core.mjs exited {proc.returncode}.\nstderr:\n{proc.stderr[-6000:]}\nstdout:\n{proc.stdout[-2000:]}"
+        )
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     assert len(lines) == 1, f"expected one JSON line on stdout, got {len(lines)}:\n{proc.stdout[-2000:]}"
     return json.loads(lines[0])
@@ -118,11 +123,13 @@ def test_core_in_pyodide_matches_cpython(tmp_path: Path) -> None:
     out = _run_pyodide(cases_file)
     counts = Counter(c["recipe"] for c in cases)
     errors = sum(1 for r in out.get("results", []) if "error" in r)
-    header = (f"Pyodide {out.get('pyodide_version')} | Python {out.get('python_version')} "
-              f"| platform {out.get('platform')} | taf_widgets {out.get('taf_widgets_version')}\n"
-              f"recipes run: {', '.join(f'{r}×{n}' for r, n in sorted(counts.items()))} "
-              f"({len(cases)} cases, {errors} InputError cases) | "
-              f"absent: {out.get('absent_modules')}")
+    header = (
+        f"Pyodide {out.get('pyodide_version')} | Python {out.get('python_version')} "
+        f"| platform {out.get('platform')} | taf_widgets {out.get('taf_widgets_version')}\n"
+        f"recipes run: {', '.join(f'{r}×{n}' for r, n in sorted(counts.items()))} "
+        f"({len(cases)} cases, {errors} InputError cases) | "
+        f"absent: {out.get('absent_modules')}"
+    )
     print("\n" + header)
 
     # Really Pyodide, with the real package entry and no widget stack.

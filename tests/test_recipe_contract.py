@@ -8,18 +8,17 @@ from __future__ import annotations
 import json
 
 import pytest
+from toy_recipe import TOY  # tests/ is on the path, as for conftest.py
 
 from taf_widgets import CompareWidget, ModelCard, RecipeWidget
 from taf_widgets.cli import main as cli_main
 from taf_widgets.core import InputError, run_recipe, sweep, to_code
-from taf_widgets.core.sweep import sweep_columns
 from taf_widgets.core.export import FORMATS, export
 from taf_widgets.core.recipes import ALL_RECIPES, get_recipe, register_recipe, unregister_recipe
 from taf_widgets.core.report_charts import chart_specs
 from taf_widgets.core.summary import key_numbers
+from taf_widgets.core.sweep import sweep_columns
 from taf_widgets.dashboard import dashboard, default_tabs
-
-from toy_recipe import TOY  # tests/ is on the path, as for conftest.py
 
 LLAMA, QWEN = "meta-llama/Meta-Llama-3-8B", "Qwen/Qwen2.5-7B"
 RECIPE_IDS = [*ALL_RECIPES, TOY.id]
@@ -47,8 +46,9 @@ def _args(recipe) -> dict:
 
 def _numeric(recipe, values: dict):
     """A number the recipe takes that no preset fills and that has a value here."""
-    return next(p for p in recipe.params if p.kind in ("int", "float") and not p.preset_key
-                and values.get(p.name) is not None)
+    return next(
+        p for p in recipe.params if p.kind in ("int", "float") and not p.preset_key and values.get(p.name) is not None
+    )
 
 
 def test_runs_and_is_read_by_step_key(recipe):
@@ -130,7 +130,8 @@ def test_compare_widget_takes_it_when_it_compares_models(recipe):
         assert [r["recipe_id"] for r in w.results] == [recipe.id] * 2
         lines = w.charts[0].marks[0]
         assert lines.y.shape[0] == 2 and list(w.charts[0].marks[1].y) == [
-            pytest.approx(y) for y in recipe.compare.draw(w.panel._result_objs).point_y]
+            pytest.approx(y) for y in recipe.compare.draw(w.panel._result_objs).point_y
+        ]
     finally:
         w.close()
 

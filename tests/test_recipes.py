@@ -14,24 +14,55 @@ LLAMA = "meta-llama/Meta-Llama-3-8B"
 STEP_KEYS = {"step", "section", "name", "formula", "inputs", "result", "interpretation"}
 
 
-ARCH = dict(theta=500_000.0, T_train=8192, n_attention_heads=32, n_kv_heads=8, d_head=128,
-            n_layers=32, n_params=8e9, has_SWA=False)
+ARCH = dict(
+    theta=500_000.0,
+    T_train=8192,
+    n_attention_heads=32,
+    n_kv_heads=8,
+    d_head=128,
+    n_layers=32,
+    n_params=8e9,
+    has_SWA=False,
+)
 
 # Inputs that reach every verdict of every recipe.
 CASES = {
-    "X-1": [dict(N_params=8e9), dict(N_params=1e8, monthly_tokens_M=1e5),
-            dict(N_params=7e10, gpu="RTX 5060Ti"), dict(N_params=8e9, D_tokens=1e12, api_model="Claude-Opus-4"),
-            dict(N_params=1e9, gpu="L40S", n_gpus=64, mfu=0.3)],
-    "X-2": [dict(ARCH, T_eval=32_000), dict(ARCH, T_eval=1_000_000), dict(ARCH, theta=1e4, T_eval=131072),
-            dict(ARCH, n_kv_heads=32, n_params=1e8, T_eval=4096), dict(ARCH, has_SWA=True, T_eval=8192),
-            dict(ARCH, bytes_per_element=0.5, T_eval=100_000)],
-    "X-3": [dict(), dict(USD_budget=1.0), dict(USD_budget=1e9, gpu="B200", n_gpus=64),
-            dict(USD_budget=100.0, gpu="RTX 4090", mfu=0.3)],
-    "X-5": [dict(N_params=8e9), dict(N_params=4e11), dict(N_params=7e10, T_eval=131072, concurrent_users=8),
-            dict(N_params=1e9, bytes_per_weight=0.5), dict(N_params=8e9, target_tokens_per_day=5e-324)],
-    "X-19": [dict(ARCH, T_eval=8192), dict(ARCH, T_eval=1024, T_train=32768), dict(ARCH, T_eval=1_000_000),
-             dict(ARCH, theta=1e4, T_eval=131072), dict(ARCH, theta=1e7, T_eval=4096, T_train=1024),
-             dict(ARCH, n_kv_heads=32, n_params=1e8, T_eval=2048, T_train=2048)],
+    "X-1": [
+        dict(N_params=8e9),
+        dict(N_params=1e8, monthly_tokens_M=1e5),
+        dict(N_params=7e10, gpu="RTX 5060Ti"),
+        dict(N_params=8e9, D_tokens=1e12, api_model="Claude-Opus-4"),
+        dict(N_params=1e9, gpu="L40S", n_gpus=64, mfu=0.3),
+    ],
+    "X-2": [
+        dict(ARCH, T_eval=32_000),
+        dict(ARCH, T_eval=1_000_000),
+        dict(ARCH, theta=1e4, T_eval=131072),
+        dict(ARCH, n_kv_heads=32, n_params=1e8, T_eval=4096),
+        dict(ARCH, has_SWA=True, T_eval=8192),
+        dict(ARCH, bytes_per_element=0.5, T_eval=100_000),
+    ],
+    "X-3": [
+        dict(),
+        dict(USD_budget=1.0),
+        dict(USD_budget=1e9, gpu="B200", n_gpus=64),
+        dict(USD_budget=100.0, gpu="RTX 4090", mfu=0.3),
+    ],
+    "X-5": [
+        dict(N_params=8e9),
+        dict(N_params=4e11),
+        dict(N_params=7e10, T_eval=131072, concurrent_users=8),
+        dict(N_params=1e9, bytes_per_weight=0.5),
+        dict(N_params=8e9, target_tokens_per_day=5e-324),
+    ],
+    "X-19": [
+        dict(ARCH, T_eval=8192),
+        dict(ARCH, T_eval=1024, T_train=32768),
+        dict(ARCH, T_eval=1_000_000),
+        dict(ARCH, theta=1e4, T_eval=131072),
+        dict(ARCH, theta=1e7, T_eval=4096, T_train=1024),
+        dict(ARCH, n_kv_heads=32, n_params=1e8, T_eval=2048, T_train=2048),
+    ],
 }
 ALL_CASES = [(rid, params) for rid, cases in CASES.items() for params in cases]
 CASE_IDS = [f"{rid}-{i}" for rid, cases in CASES.items() for i in range(len(cases))]
@@ -121,8 +152,9 @@ def test_x1_blank_d_tokens_means_chinchilla(blank):
     assert result.step(1)["result"] == 1.6e11
 
 
-@pytest.mark.parametrize("rid,leak", [("X-1", "flops"), ("X-19", "dh_str"), ("X-2", "has_GQA"),
-                                      ("X-3", "hours"), ("X-5", "w_mem")])
+@pytest.mark.parametrize(
+    "rid,leak", [("X-1", "flops"), ("X-19", "dh_str"), ("X-2", "has_GQA"), ("X-3", "hours"), ("X-5", "w_mem")]
+)
 def test_inputs_do_not_leak_internals(rid, leak):
     result = run_recipe(rid, **CASES[rid][0])
     assert leak not in result.inputs
@@ -131,11 +163,26 @@ def test_inputs_do_not_leak_internals(rid, leak):
 
 def test_inputs_show_the_values_used_after_coercion_and_defaults():
     result = run_recipe("X-5", N_params="8e9", T_eval="4096")
-    assert result.inputs == {"N_params": 8e9, "T_eval": 4096, "n_layers": 32, "n_kv_heads": 8, "d_head": 128,
-                             "bytes_per_weight": 2.0, "target_tokens_per_day": 1e7, "concurrent_users": 1,
-                             "weight_precision": "BF16", "kv_precision": "auto", "batch": 1, "tp": 1,
-                             "n_active_params": None, "kv_latent_dim": None, "gpu_memory_utilization": 1.0,
-                             "overhead_GB": 0.0, "bw_efficiency": 1.0, "compute_efficiency": 1.0}
+    assert result.inputs == {
+        "N_params": 8e9,
+        "T_eval": 4096,
+        "n_layers": 32,
+        "n_kv_heads": 8,
+        "d_head": 128,
+        "bytes_per_weight": 2.0,
+        "target_tokens_per_day": 1e7,
+        "concurrent_users": 1,
+        "weight_precision": "BF16",
+        "kv_precision": "auto",
+        "batch": 1,
+        "tp": 1,
+        "n_active_params": None,
+        "kv_latent_dim": None,
+        "gpu_memory_utilization": 1.0,
+        "overhead_GB": 0.0,
+        "bw_efficiency": 1.0,
+        "compute_efficiency": 1.0,
+    }
     assert type(result.inputs["T_eval"]) is int
 
 
@@ -264,17 +311,55 @@ def test_list_presets_agrees_with_the_spec(spec_facts):
 # ── the spec's own smoke test, through our run_recipe ────────────────────────
 
 SMOKE = [
-    ("X-2", dict(theta=500_000, T_train=8192, T_eval=32_000, n_attention_heads=32, n_kv_heads=8, d_head=128,
-                 n_layers=32, n_params=8e9, has_SWA=False)),
+    (
+        "X-2",
+        dict(
+            theta=500_000,
+            T_train=8192,
+            T_eval=32_000,
+            n_attention_heads=32,
+            n_kv_heads=8,
+            d_head=128,
+            n_layers=32,
+            n_params=8e9,
+            has_SWA=False,
+        ),
+    ),
     ("X-1", dict(N_params=8e9, monthly_tokens_M=10.0, api_model="GPT-4o")),
     ("X-3", dict(USD_budget=5000.0, gpu="H100 SXM", n_gpus=1)),
-    ("X-5", dict(N_params=8e9, T_eval=4096, n_layers=32, n_kv_heads=8, d_head=128, target_tokens_per_day=10e6,
-                 concurrent_users=1)),
-    ("X-19", dict(theta=500_000, T_train=8192, T_eval=8192, n_attention_heads=32, n_kv_heads=8, d_head=128,
-                  n_layers=32, n_params=8e9)),
+    (
+        "X-5",
+        dict(
+            N_params=8e9,
+            T_eval=4096,
+            n_layers=32,
+            n_kv_heads=8,
+            d_head=128,
+            target_tokens_per_day=10e6,
+            concurrent_users=1,
+        ),
+    ),
+    (
+        "X-19",
+        dict(
+            theta=500_000,
+            T_train=8192,
+            T_eval=8192,
+            n_attention_heads=32,
+            n_kv_heads=8,
+            d_head=128,
+            n_layers=32,
+            n_params=8e9,
+        ),
+    ),
 ]
 
 
 def test_spec_smoke_verdicts():
-    assert [run_recipe(rid, **params).verdict for rid, params in SMOKE] == \
-        ["YES", "NO (API)", "MEMORY-LIMITED", "YES", "USE SOFT DECAY (caveat)"]
+    assert [run_recipe(rid, **params).verdict for rid, params in SMOKE] == [
+        "YES",
+        "NO (API)",
+        "MEMORY-LIMITED",
+        "YES",
+        "USE SOFT DECAY (caveat)",
+    ]

@@ -18,7 +18,6 @@ from taf_widgets.core import (
     RECIPES,
     InputError,
     catalogs,
-    decode_roofline,
     get_gpu,
     gpu_names,
     kv_bytes_per_token,
@@ -124,8 +123,13 @@ def test_measured_batch1_decode_sits_in_the_documented_bandwidth_efficiency_rang
 
 
 def test_serving_reality_prints_every_case_with_its_ratio():
-    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "serving_reality.py")], capture_output=True,
-                         text=True, check=True, timeout=60).stdout
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "serving_reality.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
     for case in CASES:
         assert case["id"] in out
     assert sum(1 for line in out.splitlines() if " ratio " in line and "predicted" in line) == len(CASES)
@@ -139,8 +143,18 @@ def test_x5_defaults_are_the_specs_batch1_answer():
     best = r.step(4)["result"][0]
     assert best["gpu"] == "RTX 5090" and best["tok_per_sec"] == 1792 / 16.0
     assert round(best["USD_per_Mtok"], 2) == 1.74 and "bound" not in best
-    explicit = run_recipe("X-5", preset=LLAMA, weight_precision="BF16", kv_precision="auto", batch=1, tp=1,
-                          gpu_memory_utilization=1.0, overhead_GB=0.0, bw_efficiency=1.0, compute_efficiency=1.0)
+    explicit = run_recipe(
+        "X-5",
+        preset=LLAMA,
+        weight_precision="BF16",
+        kv_precision="auto",
+        batch=1,
+        tp=1,
+        gpu_memory_utilization=1.0,
+        overhead_GB=0.0,
+        bw_efficiency=1.0,
+        compute_efficiency=1.0,
+    )
     assert explicit.chain == r.chain and explicit.verdict == r.verdict
 
 
@@ -154,8 +168,12 @@ def test_x5_batch_64_with_fp8_weights_costs_a_fraction_of_batch_1():
 
 
 def test_x5_roofline_turns_compute_bound_as_the_batch_grows():
-    rows = [run_recipe("X-5", preset=LLAMA, T_eval=512, batch=b, weight_precision="FP8", kv_precision="FP8")
-            .step(4)["result"] for b in (1, 4096)]
+    rows = [
+        run_recipe("X-5", preset=LLAMA, T_eval=512, batch=b, weight_precision="FP8", kv_precision="FP8").step(4)[
+            "result"
+        ]
+        for b in (1, 4096)
+    ]
     assert rows[0][0]["bound"] == "memory"
     assert any(c["bound"] == "compute" for c in rows[1])
 
@@ -178,8 +196,10 @@ def test_x5_tensor_parallel_splits_memory_and_notes_uneven_kv_heads():
 
 def test_x5_memory_fraction_and_overhead_can_rule_a_gpu_out():
     full = {c["gpu"] for c in run_recipe("X-5", preset=LLAMA, batch=2).step(4)["result"]}
-    held = {c["gpu"] for c in run_recipe("X-5", preset=LLAMA, batch=2, gpu_memory_utilization=0.9,
-                                         overhead_GB=5).step(4)["result"]}
+    held = {
+        c["gpu"]
+        for c in run_recipe("X-5", preset=LLAMA, batch=2, gpu_memory_utilization=0.9, overhead_GB=5).step(4)["result"]
+    }
     assert "RTX 5060Ti" not in held and held < full or held != full
 
 
@@ -211,7 +231,9 @@ def test_x1_payback_of_one_month_is_the_specs_rule_and_a_longer_horizon_can_flip
     assert spec.chain == run_recipe("X-1", N_params=7e9, monthly_tokens_M=1000, payback_months=1).chain
     months = spec.step(6)["result"]["Mtok_breakeven"] / 1000
     assert spec.verdict == "NO (API)" and months > 1
-    assert run_recipe("X-1", N_params=7e9, monthly_tokens_M=1000, payback_months=months * 1.01).verdict == "YES (custom)"
+    assert (
+        run_recipe("X-1", N_params=7e9, monthly_tokens_M=1000, payback_months=months * 1.01).verdict == "YES (custom)"
+    )
 
 
 def test_x1_batched_serving_lowers_the_self_hosted_price():
@@ -278,8 +300,18 @@ def test_fit_weights_bound_tight_and_the_precision_that_fits():
 def test_fit_key_numbers_carry_the_names_scripts_rely_on():
     r = run_recipe("FIT", preset=LLAMA, T_eval=32768, kv_precision="FP8")
     keys = {e["key"]: e["value"] for e in key_numbers(r)}
-    assert set(keys) == {"weights_GB", "kv_GB", "overhead_GB", "total_GB", "usable_GB", "kv_bytes_per_token",
-                         "kv_capacity_tokens", "max_context_tokens", "max_concurrent", "precision_that_fits"}
+    assert set(keys) == {
+        "weights_GB",
+        "kv_GB",
+        "overhead_GB",
+        "total_GB",
+        "usable_GB",
+        "kv_bytes_per_token",
+        "kv_capacity_tokens",
+        "max_context_tokens",
+        "max_concurrent",
+        "precision_that_fits",
+    }
     assert keys["kv_bytes_per_token"] == 65536 and keys["usable_GB"] == pytest.approx(24 * 0.9)
     assert keys["total_GB"] == pytest.approx(keys["weights_GB"] + keys["kv_GB"] + keys["overhead_GB"])
 
@@ -303,9 +335,28 @@ def test_fit_sweeps_export_and_runs_from_the_cli():
     assert rows.column("verdict") == ["FITS", "KV-BOUND"] and rows.column("precision_that_fits")[0] == "BF16"
     html = to_html(run_recipe("FIT", preset=LLAMA, T_eval=65536))
     assert 'data-chart="memory"' in html and 'data-chart="context"' in html and "KV-BOUND" in html
-    out = subprocess.run([sys.executable, "-m", "taf_widgets.cli", "run", "FIT", "--preset", LLAMA, "--gpu",
-                          "RTX 4090", "--T_eval", "131072", "--kv_precision", "FP8", "--json"],
-                         capture_output=True, text=True, check=True, timeout=60).stdout
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "taf_widgets.cli",
+            "run",
+            "FIT",
+            "--preset",
+            LLAMA,
+            "--gpu",
+            "RTX 4090",
+            "--T_eval",
+            "131072",
+            "--kv_precision",
+            "FP8",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
     data = json.loads(out)
     assert data["verdict"] == "KV-BOUND" and data["chain"][6]["result"] == "FP8"
 

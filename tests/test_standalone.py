@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,16 +30,20 @@ w.close()
 
 def path_without_node() -> str:
     """This PATH minus every folder that holds a node or npm executable."""
-    keep = [d for d in os.environ.get("PATH", "").split(os.pathsep)
-            if d and not any(os.access(os.path.join(d, tool), os.X_OK) for tool in ("node", "npm"))]
+    keep = [
+        d
+        for d in os.environ.get("PATH", "").split(os.pathsep)
+        if d and not any(os.access(os.path.join(d, tool), os.X_OK) for tool in ("node", "npm"))
+    ]
     return os.pathsep.join(keep)
 
 
 def test_recipe_widget_works_with_no_node_on_path(tmp_path):
     env = {**os.environ, "PATH": path_without_node()}
     env.pop("ANYWIDGET_HMR", None)
-    out = subprocess.run([sys.executable, "-c", CHECK], cwd=tmp_path, env=env, capture_output=True,
-                         text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", CHECK], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout.strip().splitlines()[-1])
     assert report["first"][0] == "YES"

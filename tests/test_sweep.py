@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from taf_widgets.core import InputError, RECIPES, SweepRows, run_recipe, sweep
+from taf_widgets.core import RECIPES, InputError, SweepRows, run_recipe, sweep
 from taf_widgets.core.recipes import to_jsonable
 from taf_widgets.core.sweep import MAX_SWEEP_VALUES, sweep_columns
 
@@ -103,7 +103,7 @@ def test_swept_values_are_coerced_like_inputs():
 
 
 def test_a_generator_is_accepted():
-    rows = sweep("X-3", "USD_budget", (10.0 ** k for k in range(3, 7)))
+    rows = sweep("X-3", "USD_budget", (10.0**k for k in range(3, 7)))
     assert len(rows) == 4
 
 
@@ -126,16 +126,19 @@ def test_a_bad_fixed_value_raises_even_with_on_error_row():
     assert exc.value.field == "theta"
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    (dict(recipe_id="X-9", param="T_eval", values=[1]), "recipe_id"),
-    (dict(recipe_id="X-2", param="T_evl", values=[1]), "param"),
-    (dict(recipe_id="X-2", param="T_eval", values=[]), "values"),
-    (dict(recipe_id="X-2", param="T_eval", values="32000"), "values"),
-    (dict(recipe_id="X-2", param="T_eval", values=5), "values"),
-    (dict(recipe_id="X-2", param="T_eval", values={"a": 1}), "values"),
-    (dict(recipe_id="X-2", param="T_eval", values=[1], on_error="ignore"), "on_error"),
-    (dict(recipe_id="X-2", param="T_eval", values=[1], T_eval=5), "T_eval"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        (dict(recipe_id="X-9", param="T_eval", values=[1]), "recipe_id"),
+        (dict(recipe_id="X-2", param="T_evl", values=[1]), "param"),
+        (dict(recipe_id="X-2", param="T_eval", values=[]), "values"),
+        (dict(recipe_id="X-2", param="T_eval", values="32000"), "values"),
+        (dict(recipe_id="X-2", param="T_eval", values=5), "values"),
+        (dict(recipe_id="X-2", param="T_eval", values={"a": 1}), "values"),
+        (dict(recipe_id="X-2", param="T_eval", values=[1], on_error="ignore"), "on_error"),
+        (dict(recipe_id="X-2", param="T_eval", values=[1], T_eval=5), "T_eval"),
+    ],
+)
 def test_bad_sweep_arguments_are_rejected_naming_the_field(kwargs, field):
     with pytest.raises(InputError) as exc:
         sweep(preset=LLAMA, **kwargs)
@@ -201,8 +204,9 @@ print("pandas loaded:", any(m.partition(".")[0] == "pandas" for m in sys.modules
 
 def test_sweeps_work_without_pandas_and_to_dataframe_says_what_is_missing():
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.run([sys.executable, "-c", BLOCK_PANDAS], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", BLOCK_PANDAS], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert "rows 2" in proc.stdout
     assert "error: to_dataframe needs pandas" in proc.stdout

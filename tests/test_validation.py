@@ -14,14 +14,22 @@ import pytest
 
 import taf_widgets.core as core
 from taf_widgets.core import ALL_RECIPES as RECIPES  # the framework's recipes and this project's FIT
-from taf_widgets.core import get_recipe, InputError, run_recipe
+from taf_widgets.core import InputError, get_recipe, run_recipe
 
 LLAMA = "meta-llama/Meta-Llama-3-8B"
 MISTRAL = "mistralai/Mistral-7B-v0.1"
 
 # Valid inputs per recipe, with every required parameter given explicitly.
-ARCH = dict(theta=500_000.0, T_train=8192, n_attention_heads=32, n_kv_heads=8, d_head=128,
-            n_layers=32, n_params=8e9, has_SWA=False)
+ARCH = dict(
+    theta=500_000.0,
+    T_train=8192,
+    n_attention_heads=32,
+    n_kv_heads=8,
+    d_head=128,
+    n_layers=32,
+    n_params=8e9,
+    has_SWA=False,
+)
 BASE = {
     "X-1": dict(N_params=8e9),
     "X-2": dict(ARCH, T_eval=32_000),
@@ -187,16 +195,29 @@ def test_numeric_string_coerced_to_the_same_result(rid, text):
 
 
 def test_numeric_strings_for_every_kind_of_number():
-    given = dict(theta="500000", T_train="8192", T_eval="32000", n_attention_heads="32",
-                 n_kv_heads="8", d_head="128", n_layers="32", n_params="8e9", bytes_per_element="2")
+    given = dict(
+        theta="500000",
+        T_train="8192",
+        T_eval="32000",
+        n_attention_heads="32",
+        n_kv_heads="8",
+        d_head="128",
+        n_layers="32",
+        n_params="8e9",
+        bytes_per_element="2",
+    )
     assert run_recipe("X-2", **given).to_dict() == run_recipe("X-2", **BASE["X-2"]).to_dict()
-    assert run_recipe("X-3", USD_budget="5000", mfu="0.45", n_gpus="1").to_dict() == \
-        run_recipe("X-3", USD_budget=5000.0).to_dict()
+    assert (
+        run_recipe("X-3", USD_budget="5000", mfu="0.45", n_gpus="1").to_dict()
+        == run_recipe("X-3", USD_budget=5000.0).to_dict()
+    )
 
 
 @pytest.mark.parametrize("text", ["abc", "8e9x", "8 e9", "1,000", "0x10", "eight", "--1", "1e", "", "   "])
-@pytest.mark.parametrize("rid,name", [("X-1", "N_params"), ("X-3", "USD_budget"), ("X-2", "T_eval"),
-                                      ("X-5", "concurrent_users"), ("X-19", "theta")])
+@pytest.mark.parametrize(
+    "rid,name",
+    [("X-1", "N_params"), ("X-3", "USD_budget"), ("X-2", "T_eval"), ("X-5", "concurrent_users"), ("X-19", "theta")],
+)
 def test_non_numeric_string_rejected(rid, name, text):
     err = expect_error(rid, name, **with_(rid, **{name: text}))
     assert repr(text) in str(err)
@@ -308,8 +329,7 @@ def test_explicit_params_override_the_preset(rid):
     assert result.inputs["n_layers"] == 40
     assert result.inputs["has_SWA"] is True
     assert result.inputs["n_kv_heads"] == 8  # still from the preset
-    explicit = run_recipe(rid, **dict(core.get_preset(LLAMA), theta=1e6, T_eval=32000, n_layers=40,
-                                      has_SWA=True))
+    explicit = run_recipe(rid, **dict(core.get_preset(LLAMA), theta=1e6, T_eval=32000, n_layers=40, has_SWA=True))
     assert result.chain == explicit.chain
 
 
@@ -387,16 +407,19 @@ def test_T_train_not_positive_rejected_by_the_formula(T_train):
 # ── the error itself ─────────────────────────────────────────────────────────
 
 
-@pytest.mark.parametrize("rid,field,value,allowed", [
-    ("X-1", "mfu", 1.5, "<= 1"),
-    ("X-1", "N_params", 0, ">= 1e6"),
-    ("X-1", "N_params", 1e16, "<= 1e15"),
-    ("X-3", "n_gpus", 0, ">= 1"),
-    ("X-5", "T_eval", 10**9, "<= 1e8"),
-    ("X-2", "bytes_per_element", 9, "<= 8"),
-    ("X-1", "api_model", "GPT-5", "'GPT-4o'"),
-    ("X-1", "gpu", "H300", "'H100 SXM'"),
-])
+@pytest.mark.parametrize(
+    "rid,field,value,allowed",
+    [
+        ("X-1", "mfu", 1.5, "<= 1"),
+        ("X-1", "N_params", 0, ">= 1e6"),
+        ("X-1", "N_params", 1e16, "<= 1e15"),
+        ("X-3", "n_gpus", 0, ">= 1"),
+        ("X-5", "T_eval", 10**9, "<= 1e8"),
+        ("X-2", "bytes_per_element", 9, "<= 8"),
+        ("X-1", "api_model", "GPT-5", "'GPT-4o'"),
+        ("X-1", "gpu", "H300", "'H100 SXM'"),
+    ],
+)
 def test_error_names_field_value_and_what_is_allowed(rid, field, value, allowed):
     err = expect_error(rid, field, **with_(rid, **{field: value}))
     message = str(err)
@@ -453,13 +476,68 @@ class _Weird:
 
 
 HOSTILE = [
-    None, [], {}, (), set(), object(), _Weird(), "", "  ", "\x00", "\n", "é", "🚀",
-    complex(1, 1), 1j, 10**400, -(10**400), 10**20, -0.0, 0, 0.0, -1, 1,
-    5e-324, -5e-324, 1e-308, 1e-300, 1e308, -1e308, 1.7976931348623157e308,
-    math.nan, math.inf, -math.inf, "nan", "inf", "-inf", "1e400", "1e-400", "-0",
-    "9" * 5000, "1" * 400, "x" * 100_000, "1" * 100_000, "1e5" * 10, b"8e9", bytearray(b"1"),
-    True, False, "True", "False", "None", "null", "8e9", "0x1p3", "1_000", "١٢٣",
-    "H100 SXM", "GPT-4o", LLAMA, "<img src=x onerror=alert(1)>", 2**53 + 1, 4096.0000001,
+    None,
+    [],
+    {},
+    (),
+    set(),
+    object(),
+    _Weird(),
+    "",
+    "  ",
+    "\x00",
+    "\n",
+    "é",
+    "🚀",
+    complex(1, 1),
+    1j,
+    10**400,
+    -(10**400),
+    10**20,
+    -0.0,
+    0,
+    0.0,
+    -1,
+    1,
+    5e-324,
+    -5e-324,
+    1e-308,
+    1e-300,
+    1e308,
+    -1e308,
+    1.7976931348623157e308,
+    math.nan,
+    math.inf,
+    -math.inf,
+    "nan",
+    "inf",
+    "-inf",
+    "1e400",
+    "1e-400",
+    "-0",
+    "9" * 5000,
+    "1" * 400,
+    "x" * 100_000,
+    "1" * 100_000,
+    "1e5" * 10,
+    b"8e9",
+    bytearray(b"1"),
+    True,
+    False,
+    "True",
+    "False",
+    "None",
+    "null",
+    "8e9",
+    "0x1p3",
+    "1_000",
+    "١٢٣",
+    "H100 SXM",
+    "GPT-4o",
+    LLAMA,
+    "<img src=x onerror=alert(1)>",
+    2**53 + 1,
+    4096.0000001,
 ]
 
 
@@ -519,8 +597,9 @@ def _edges(param):
     return out
 
 
-EDGES = [(rid, p.name, v) for rid, r in RECIPES.items() for p in r.params
-         if p.kind in ("int", "float") for v in _edges(p)]
+EDGES = [
+    (rid, p.name, v) for rid, r in RECIPES.items() for p in r.params if p.kind in ("int", "float") for v in _edges(p)
+]
 
 
 @pytest.mark.parametrize("rid,name,value", EDGES, ids=lambda x: repr(x) if not isinstance(x, str) else x)
@@ -571,8 +650,9 @@ def test_x5_smallest_model_at_the_smallest_precision_gives_a_result():
 def test_x1_smallest_mfu_gives_a_result_not_an_error_on_an_internal_field():
     # The training time overflows to infinity; the error must not name "training_cost".
     _check_outcome("X-1", lambda: run_recipe("X-1", N_params=8e9, mfu=5e-324))
-    _check_outcome("X-1", lambda: run_recipe("X-1", N_params=1e15, D_tokens=1e16, gpu="RTX 5060Ti",
-                                             n_gpus=1, mfu=1e-320))
+    _check_outcome(
+        "X-1", lambda: run_recipe("X-1", N_params=1e15, D_tokens=1e16, gpu="RTX 5060Ti", n_gpus=1, mfu=1e-320)
+    )
 
 
 # ── the public formulas check their own arguments ────────────────────────────
@@ -604,17 +684,41 @@ FORMULA_ARGS = {
     "inference_decode_throughput": dict(N_params=8e9, hbm_GB_per_s=3350.0, bytes_per_element=2.0),
     "cost_per_training_run": dict(N_params=8e9, D_tokens=1e11, gpu="H100 SXM", n_gpus=8, mfu=0.45),
     "cost_per_inference_token": dict(model_GB=16.0, gpu="H100 SXM", batch=1),
-    "break_even_volume": dict(training_cost=1e6, self_inference_per_Mtok=0.5, api_per_Mtok=5.0,
-                              blend_input_output=0.5),
-    "kv_bytes_per_token": dict(n_layers=32, n_kv_heads=8, d_head=128, bytes_per_element=2.0, tp=1,
-                               kv_latent_dim=None),
-    "kv_tokens_that_fit": dict(memory_bytes=1e10, n_layers=32, n_kv_heads=8, d_head=128, bytes_per_element=2.0,
-                               tp=1),
-    "decode_roofline": dict(weight_bytes=1.6e10, flops_per_token=1.6e10, batch=8, kv_bytes_per_seq=5e8,
-                            bw_GB_s=3350.0, peak_TFLOPs=989.0, tp=1, bw_efficiency=1.0, compute_efficiency=1.0),
+    "break_even_volume": dict(training_cost=1e6, self_inference_per_Mtok=0.5, api_per_Mtok=5.0, blend_input_output=0.5),
+    "kv_bytes_per_token": dict(n_layers=32, n_kv_heads=8, d_head=128, bytes_per_element=2.0, tp=1, kv_latent_dim=None),
+    "kv_tokens_that_fit": dict(memory_bytes=1e10, n_layers=32, n_kv_heads=8, d_head=128, bytes_per_element=2.0, tp=1),
+    "decode_roofline": dict(
+        weight_bytes=1.6e10,
+        flops_per_token=1.6e10,
+        batch=8,
+        kv_bytes_per_seq=5e8,
+        bw_GB_s=3350.0,
+        peak_TFLOPs=989.0,
+        tp=1,
+        bw_efficiency=1.0,
+        compute_efficiency=1.0,
+    ),
 }
-FORMULA_HOSTILE = [None, "8e9", "", [], object(), complex(1, 1), 10**400, -(10**400), math.nan, math.inf,
-                   -math.inf, -1, 0, -0.0, 5e-324, 1e308, -1e308, True]
+FORMULA_HOSTILE = [
+    None,
+    "8e9",
+    "",
+    [],
+    object(),
+    complex(1, 1),
+    10**400,
+    -(10**400),
+    math.nan,
+    math.inf,
+    -math.inf,
+    -1,
+    0,
+    -0.0,
+    5e-324,
+    1e308,
+    -1e308,
+    True,
+]
 
 
 def test_formula_table_covers_every_public_formula():

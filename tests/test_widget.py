@@ -22,8 +22,13 @@ CHANGES = {
     "X-19": {"T_eval": 2048},
 }
 # A bad value per recipe: the widget must keep the last result and mark it stale.
-BAD = {"X-1": ("mfu", 0), "X-2": ("T_eval", -5), "X-3": ("USD_budget", "abc"), "X-5": ("concurrent_users", 0),
-       "X-19": ("theta", float("nan"))}
+BAD = {
+    "X-1": ("mfu", 0),
+    "X-2": ("T_eval", -5),
+    "X-3": ("USD_budget", "abc"),
+    "X-5": ("concurrent_users", 0),
+    "X-19": ("theta", float("nan")),
+}
 GOOD = {"X-1": 0.45, "X-2": 32000, "X-3": 5000.0, "X-5": 1, "X-19": 500000.0}
 
 

@@ -13,9 +13,12 @@ from taf_widgets.core import RECIPES, InputError, preset_names, run_recipe
 ALL_PARAMS = sorted({p.name: p for r in RECIPES.values() for p in r.params}.values(), key=lambda p: p.name)
 
 junk = st.one_of(
-    st.none(), st.booleans(), st.text(max_size=6),
+    st.none(),
+    st.booleans(),
+    st.text(max_size=6),
     st.sampled_from(["-5", "0", "abc", "1e400", "", "nan", "8e9", "32000", "H100 SXM", "GPT-4o", "true"]),
-    st.floats(allow_nan=True, allow_infinity=True), st.integers(min_value=-10**20, max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**20), max_value=10**20),
 )
 
 
@@ -30,8 +33,11 @@ def value_for(param):
         high = param.high if param.high is not None else 1e6
         if param.log and low <= 0:
             low = high / 1e9
-        good = (st.floats(min_value=max(low, 1e-300), max_value=high) if param.kind == "float"
-                else st.integers(min_value=int(max(low, 0)), max_value=int(min(high, 10**9))))
+        good = (
+            st.floats(min_value=max(low, 1e-300), max_value=high)
+            if param.kind == "float"
+            else st.integers(min_value=int(max(low, 0)), max_value=int(min(high, 10**9)))
+        )
     return st.one_of(good, good, junk)
 
 

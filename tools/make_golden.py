@@ -25,6 +25,7 @@ Non-finite floats are stored as the strings "inf", "-inf" and "nan" because
 strict JSON has no literal for them; finite floats round-trip exactly (json
 writes repr()).  Standard library only, Python 3.10+.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,9 +35,10 @@ import inspect
 import json
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 # ── Context lengths and grids the brief asks for ────────────────────────────
 T_EVALS = [512, 2048, 4096, 8192, 32000, 131072, 1_000_000]
@@ -55,26 +57,21 @@ X5_T_EVALS = [4096, 32768, 131072]
 SYNTHETIC_ARCHS = {
     # No deltas: gamma_corrected == gamma_pade, so d_horizon == T_eval
     # analytically and the X-2 "T_eval < d_h" test is decided by float rounding.
-    "mha-small": dict(n_attention_heads=16, n_kv_heads=16, d_head=64, n_layers=12,
-                      n_params=1e8, has_SWA=False),
+    "mha-small": dict(n_attention_heads=16, n_kv_heads=16, d_head=64, n_layers=12, n_params=1e8, has_SWA=False),
     # One ulp under the post-IH threshold: still no delta.
-    "mha-below-ih": dict(n_attention_heads=16, n_kv_heads=16, d_head=64, n_layers=12,
-                         n_params=math.nextafter(4e8, 0.0), has_SWA=False),
+    "mha-below-ih": dict(
+        n_attention_heads=16, n_kv_heads=16, d_head=64, n_layers=12, n_params=math.nextafter(4e8, 0.0), has_SWA=False
+    ),
     # Exactly at the threshold: -0.15.
-    "mha-at-ih": dict(n_attention_heads=16, n_kv_heads=16, d_head=64, n_layers=12,
-                      n_params=4e8, has_SWA=False),
+    "mha-at-ih": dict(n_attention_heads=16, n_kv_heads=16, d_head=64, n_layers=12, n_params=4e8, has_SWA=False),
     # +0.11 only: the only way gamma_corrected can reach >= 1.
-    "gqa-small": dict(n_attention_heads=16, n_kv_heads=4, d_head=64, n_layers=12,
-                      n_params=3e8, has_SWA=False),
+    "gqa-small": dict(n_attention_heads=16, n_kv_heads=4, d_head=64, n_layers=12, n_params=3e8, has_SWA=False),
     # -0.04 (Llama-like).
-    "gqa-large": dict(n_attention_heads=32, n_kv_heads=8, d_head=128, n_layers=32,
-                      n_params=8e9, has_SWA=False),
+    "gqa-large": dict(n_attention_heads=32, n_kv_heads=8, d_head=128, n_layers=32, n_params=8e9, has_SWA=False),
     # -0.36: the most negative shift, reaches gamma <= 0 early.
-    "mha-swa-large": dict(n_attention_heads=32, n_kv_heads=32, d_head=128, n_layers=32,
-                          n_params=7e9, has_SWA=True),
+    "mha-swa-large": dict(n_attention_heads=32, n_kv_heads=32, d_head=128, n_layers=32, n_params=7e9, has_SWA=True),
     # -0.25.
-    "gqa-swa-large": dict(n_attention_heads=32, n_kv_heads=8, d_head=128, n_layers=32,
-                          n_params=7e9, has_SWA=True),
+    "gqa-swa-large": dict(n_attention_heads=32, n_kv_heads=8, d_head=128, n_layers=32, n_params=7e9, has_SWA=True),
 }
 SYNTHETIC_THETAS = [1e4, 5e5, 1e7]
 SYNTHETIC_T_TRAINS = [4096, 32768]
@@ -85,8 +82,13 @@ REQUIRED_VERDICTS = {
     "X-2": {"YES", "DEGRADED", "NO"},
     "X-3": {"TINY-MODEL", "MEMORY-LIMITED", "GO"},
     "X-5": {"YES", "NO"},
-    "X-19": {"USE SOFT DECAY", "USE D_f HARD CUTOFF", "USE SOFT DECAY (caveat)",
-             "USE LITERATURE METHODS", "USE HARD T_train CUTOFF"},
+    "X-19": {
+        "USE SOFT DECAY",
+        "USE D_f HARD CUTOFF",
+        "USE SOFT DECAY (caveat)",
+        "USE LITERATURE METHODS",
+        "USE HARD T_train CUTOFF",
+    },
 }
 
 
@@ -107,6 +109,7 @@ def _pos(lo: float = 0.0, hi: float = math.inf, lo_inclusive: bool = False):
         if not _num(x) or x > hi:
             return False
         return x >= lo if lo_inclusive else x > lo
+
     return check
 
 
@@ -121,21 +124,42 @@ _count = _int_range(1)
 _positive = _pos()
 
 FIELD_RULES: dict[str, Callable[[Any], bool]] = {
-    "theta": _pos(hi=1e10), "theta_nominal": _pos(hi=1e10),
-    "T_eval": _length, "T_train": _length, "seq_len": _length, "L": _length, "N": _length,
-    "n_attention_heads": _count, "n_kv_heads": _count, "n_layers": _count,
-    "d_head": _count, "n_gpus": _count, "concurrent_users": _count, "batch": _count,
-    "n_params": _pos(1e6, 1e15, True), "N_params": _pos(1e6, 1e15, True),
+    "theta": _pos(hi=1e10),
+    "theta_nominal": _pos(hi=1e10),
+    "T_eval": _length,
+    "T_train": _length,
+    "seq_len": _length,
+    "L": _length,
+    "N": _length,
+    "n_attention_heads": _count,
+    "n_kv_heads": _count,
+    "n_layers": _count,
+    "d_head": _count,
+    "n_gpus": _count,
+    "concurrent_users": _count,
+    "batch": _count,
+    "n_params": _pos(1e6, 1e15, True),
+    "N_params": _pos(1e6, 1e15, True),
     "D_tokens": _pos(1e3, 1e16, True),
-    "mfu": _pos(hi=1.0), "f": _pos(hi=1.0),
-    "bytes_per_element": _pos(hi=8.0), "bytes_per_weight": _pos(hi=8.0),
+    "mfu": _pos(hi=1.0),
+    "f": _pos(hi=1.0),
+    "bytes_per_element": _pos(hi=8.0),
+    "bytes_per_weight": _pos(hi=8.0),
     "USD_budget": _pos(hi=1e12),
-    "gamma": _any_finite, "gamma_target": _any_finite, "gamma_pade_val": _any_finite,
-    "has_GQA": _is_bool, "has_SWA": _is_bool,
+    "gamma": _any_finite,
+    "gamma_target": _any_finite,
+    "gamma_pade_val": _any_finite,
+    "has_GQA": _is_bool,
+    "has_SWA": _is_bool,
     "d_horizon_val": lambda x: x is None or _positive(x),
-    "ratio": _positive, "monthly_tokens_M": _positive, "target_tokens_per_day": _positive,
-    "model_GB": _positive, "hbm_GB_per_s": _positive, "training_cost": _positive,
-    "self_inference_per_Mtok": _positive, "api_per_Mtok": _positive,
+    "ratio": _positive,
+    "monthly_tokens_M": _positive,
+    "target_tokens_per_day": _positive,
+    "model_GB": _positive,
+    "hbm_GB_per_s": _positive,
+    "training_cost": _positive,
+    "self_inference_per_Mtok": _positive,
+    "api_per_Mtok": _positive,
     "blend_input_output": _positive,
 }
 
@@ -267,13 +291,17 @@ class Golden:
         self._seen_params.add(key)
         self._claim_id(case_id)
         steps = out["chain"]
-        self.recipe_cases.append({
-            "id": case_id, "recipe": recipe, "params": dict(params),
-            "chain_results": [s["result"] for s in steps],
-            "chain_breakdowns": [s.get("breakdown") for s in steps],
-            "chain_steps": [[s["step"], s["section"], s["name"]] for s in steps],
-            "verdict": out["verdict"],
-        })
+        self.recipe_cases.append(
+            {
+                "id": case_id,
+                "recipe": recipe,
+                "params": dict(params),
+                "chain_results": [s["result"] for s in steps],
+                "chain_breakdowns": [s.get("breakdown") for s in steps],
+                "chain_steps": [[s["step"], s["section"], s["name"]] for s in steps],
+                "verdict": out["verdict"],
+            }
+        )
         if recipe == "X-2" and out["verdict"] == "NO":
             branch = "phase-B" if out["reason"].startswith("Phase B") else "NIAH-ceiling"
             self.branches[f"X-2 NO/{branch}"] += 1
@@ -293,9 +321,9 @@ class Golden:
             self.dropped["spec-raised"] += 1
             return None
         self._claim_id(case_id)
-        self.formula_cases.append({"id": case_id, "function": function,
-                                   "args": list(args), "kwargs": dict(kwargs),
-                                   "result": result})
+        self.formula_cases.append(
+            {"id": case_id, "function": function, "args": list(args), "kwargs": dict(kwargs), "result": result}
+        )
         return result
 
     def verdict(self, recipe: str, params: dict) -> str | None:
@@ -306,8 +334,9 @@ class Golden:
         """gamma_corrected exactly as the X-2/X-19 recipes compute it."""
         g = self.spec.gamma_pade(theta, T_eval)
         has_gqa = arch["n_kv_heads"] < arch["n_attention_heads"]
-        return self.spec.gamma_decompose(g, has_GQA=has_gqa, has_SWA=arch["has_SWA"],
-                                         n_params=arch["n_params"])["gamma_corrected"]
+        return self.spec.gamma_decompose(g, has_GQA=has_gqa, has_SWA=arch["has_SWA"], n_params=arch["n_params"])[
+            "gamma_corrected"
+        ]
 
     def d_h(self, theta: float, T_eval: int, arch: dict) -> float | None:
         return self.spec.d_horizon(theta, self.g_corr(theta, T_eval, arch))
@@ -336,13 +365,15 @@ def gen_long_context(g: Golden) -> None:
 
     # KV precision only enters X-2 (X-19 always uses the spec's default 2.0);
     # passing 2.0 explicitly also pins that default.
-    for model_id in ("meta-llama/Meta-Llama-3-8B", "Qwen/Qwen2.5-7B",
-                     "EleutherAI/pythia-1.4b", "google/gemma-2-9b-it"):
+    for model_id in ("meta-llama/Meta-Llama-3-8B", "Qwen/Qwen2.5-7B", "EleutherAI/pythia-1.4b", "google/gemma-2-9b-it"):
         preset = spec.PRESETS[model_id]
         for T in (4096, 32000, 131072):
             for b in (1.0, 2.0, 0.5):
-                g.recipe(f"X-2/{preset_label(model_id)}/T={T}/bytes={fmt(b)}", "X-2",
-                         dict(preset, T_eval=T, bytes_per_element=b))
+                g.recipe(
+                    f"X-2/{preset_label(model_id)}/T={T}/bytes={fmt(b)}",
+                    "X-2",
+                    dict(preset, T_eval=T, bytes_per_element=b),
+                )
 
     # Verdict transitions along T_eval: scan a log grid, then bisect every
     # interval whose verdict changes and keep the two integers around the flip.
@@ -357,8 +388,7 @@ def gen_long_context(g: Golden) -> None:
                 for (t0, v0), (t1, v1) in zip(zip(grid, verdicts), zip(grid[1:], verdicts[1:])):
                     if v0 == v1 or v0 is None or v1 is None:
                         continue
-                    a, b = int_boundary(lambda T: g.verdict(recipe, dict(base, T_eval=T)) != v0,
-                                        t0, t1)
+                    a, b = int_boundary(lambda T: g.verdict(recipe, dict(base, T_eval=T)) != v0, t0, t1)
                     for T in (a, b):
                         g.recipe(f"{tag}/T={T}/flip", recipe, dict(base, T_eval=T))
 
@@ -367,14 +397,21 @@ def gen_long_context(g: Golden) -> None:
     arch = SYNTHETIC_ARCHS["mha-small"]
     for theta in (1e4, 5e5):
         for T in (1000, 3000, 4096, 10_000, 12_345, 65_536, 99_999, 1_000_000):
-            g.recipe(f"X-2/syn-mha-small/theta={fmt(theta)}/T={T}/dh-equals-T", "X-2",
-                     dict(arch, theta=theta, T_train=8192, T_eval=T))
+            g.recipe(
+                f"X-2/syn-mha-small/theta={fmt(theta)}/T={T}/dh-equals-T",
+                "X-2",
+                dict(arch, theta=theta, T_train=8192, T_eval=T),
+            )
 
     # Land gamma_corrected on (or a single ulp either side of) the df_window
     # zone edges and on the Phase-A edges 0 and 1, by bisecting theta.
-    targets = {"mha-small": (0.0, 0.65, 0.85), "gqa-small": (0.65, 0.85, 1.0),
-               "gqa-large": (0.0, 0.65, 0.85), "gqa-swa-large": (0.65, 0.85),
-               "mha-swa-large": (0.0, 0.65)}
+    targets = {
+        "mha-small": (0.0, 0.65, 0.85),
+        "gqa-small": (0.65, 0.85, 1.0),
+        "gqa-large": (0.0, 0.65, 0.85),
+        "gqa-swa-large": (0.65, 0.85),
+        "mha-swa-large": (0.0, 0.65),
+    }
     for arch_name, gammas in targets.items():
         arch = SYNTHETIC_ARCHS[arch_name]
         for T in (4096, 32000):
@@ -386,16 +423,19 @@ def gen_long_context(g: Golden) -> None:
                     continue  # target unreachable for this arch
                 exact = g.g_corr(at, T, arch) == target
                 g.exact_hits[f"gamma_corrected=={target}"] += exact
-                near = {"below": below, "exact" if exact else "above": at,
-                        "near-lo": at * (1 - 1e-6), "near-hi": at * (1 + 1e-6)}
+                near = {
+                    "below": below,
+                    "exact" if exact else "above": at,
+                    "near-lo": at * (1 - 1e-6),
+                    "near-hi": at * (1 + 1e-6),
+                }
                 for where, theta in near.items():
                     tag = f"syn-{arch_name}/T={T}/gamma~{fmt(target)}/{where}"
                     g.recipe(f"X-2/{tag}", "X-2", dict(arch, theta=theta, T_train=8192, T_eval=T))
                     # A small and a huge T_train put the same gamma on both
                     # sides of the soft-decay regime test.
                     for tt in (1024, 10_000_000):
-                        g.recipe(f"X-19/{tag}/Ttrain={tt}", "X-19",
-                                 dict(arch, theta=theta, T_train=tt, T_eval=T))
+                        g.recipe(f"X-19/{tag}/Ttrain={tt}", "X-19", dict(arch, theta=theta, T_train=tt, T_eval=T))
 
     # Soft-decay regime ratio d_h/(T_train/2) straddling 0.8 and 1.2: d_h does
     # not depend on T_train, so pick the integer T_train on either side.
@@ -408,12 +448,18 @@ def gen_long_context(g: Golden) -> None:
                     continue
                 for ratio in (0.8, 1.2):
                     exact_tt = 2 * dh / ratio
-                    around = {math.floor(exact_tt), math.ceil(exact_tt),
-                              math.floor(exact_tt) - 1, math.ceil(exact_tt) + 1}
+                    around = {
+                        math.floor(exact_tt),
+                        math.ceil(exact_tt),
+                        math.floor(exact_tt) - 1,
+                        math.ceil(exact_tt) + 1,
+                    }
                     for tt in sorted(t for t in around if 1 <= t <= 100_000_000):
-                        g.recipe(f"X-19/syn-{arch_name}/theta={fmt(theta)}/T={T}"
-                                 f"/ratio~{ratio}/Ttrain={tt}", "X-19",
-                                 dict(arch, theta=theta, T_train=tt, T_eval=T))
+                        g.recipe(
+                            f"X-19/syn-{arch_name}/theta={fmt(theta)}/T={T}/ratio~{ratio}/Ttrain={tt}",
+                            "X-19",
+                            dict(arch, theta=theta, T_train=tt, T_eval=T),
+                        )
 
 
 # ── X-1 ─────────────────────────────────────────────────────────────────────
@@ -421,12 +467,13 @@ def gen_x1(g: Golden) -> None:
     spec = g.spec
 
     def case(gpu, api, N, D, monthly, n_gpus, mfu, suffix=""):
-        params = dict(N_params=N, gpu=gpu, n_gpus=n_gpus, mfu=mfu, api_model=api,
-                      monthly_tokens_M=monthly)
+        params = dict(N_params=N, gpu=gpu, n_gpus=n_gpus, mfu=mfu, api_model=api, monthly_tokens_M=monthly)
         if D is not None:  # omitted rather than None: exercises the spec default
             params["D_tokens"] = D
-        cid = (f"X-1/{gpu}/{api}/N={fmt(N)}/D={fmt(D) if D else 'chinchilla'}"
-               f"/M={fmt(monthly)}/gpus={n_gpus}/mfu={fmt(mfu)}{suffix}")
+        cid = (
+            f"X-1/{gpu}/{api}/N={fmt(N)}/D={fmt(D) if D else 'chinchilla'}"
+            f"/M={fmt(monthly)}/gpus={n_gpus}/mfu={fmt(mfu)}{suffix}"
+        )
         return g.recipe(cid, "X-1", params)
 
     # Every GPU against every API model for a Llama-3-8B-sized model.
@@ -452,8 +499,12 @@ def gen_x1(g: Golden) -> None:
 
     # monthly_tokens_M exactly at break-even is "YES (custom)" (>=); one ulp
     # lower is "NO (API)".
-    for gpu, api, N in (("H100 SXM", "GPT-4o", 8e9), ("A100 80GB", "Claude-Opus-4", 1e9),
-                        ("MI300X", "Claude-Sonnet-4", 7e10), ("L40S", "GPT-4o-mini", 1e8)):
+    for gpu, api, N in (
+        ("H100 SXM", "GPT-4o", 8e9),
+        ("A100 80GB", "Claude-Opus-4", 1e9),
+        ("MI300X", "Claude-Sonnet-4", 7e10),
+        ("L40S", "GPT-4o-mini", 1e8),
+    ):
         out = g.run_recipe("X-1", dict(N_params=N, gpu=gpu, api_model=api), count=False)
         be = out["chain"][5]["result"] if out else {}
         if "Mtok_breakeven" not in be:
@@ -472,8 +523,11 @@ def gen_x3(g: Golden) -> None:
         for budget in X3_BUDGETS + X3_TINY_BUDGETS:
             for n_gpus in (1, 8):
                 for mfu in (0.45, 0.3):
-                    g.recipe(f"X-3/{gpu}/USD={fmt(budget)}/gpus={n_gpus}/mfu={fmt(mfu)}",
-                             "X-3", dict(USD_budget=budget, gpu=gpu, n_gpus=n_gpus, mfu=mfu))
+                    g.recipe(
+                        f"X-3/{gpu}/USD={fmt(budget)}/gpus={n_gpus}/mfu={fmt(mfu)}",
+                        "X-3",
+                        dict(USD_budget=budget, gpu=gpu, n_gpus=n_gpus, mfu=mfu),
+                    )
 
     # Budgets one ulp either side of each verdict change (N == 1e8 and the
     # 16N-memory-fits test).
@@ -485,11 +539,13 @@ def gen_x3(g: Golden) -> None:
             lo, hi = 0.01, 1e12
             # Walk the flips in order of increasing budget.
             while g.verdict("X-3", dict(base, USD_budget=hi)) != lo_v:
-                a, b = float_boundary(
-                    lambda x: g.verdict("X-3", dict(base, USD_budget=x)) != lo_v, lo, hi)
+                a, b = float_boundary(lambda x: g.verdict("X-3", dict(base, USD_budget=x)) != lo_v, lo, hi)
                 for where, budget in (("below", a), ("above", b)):
-                    g.recipe(f"X-3/{gpu}/gpus={n_gpus}/flip-from-{lo_v}/{where}/USD={fmt(budget)}",
-                             "X-3", dict(base, USD_budget=budget))
+                    g.recipe(
+                        f"X-3/{gpu}/gpus={n_gpus}/flip-from-{lo_v}/{where}/USD={fmt(budget)}",
+                        "X-3",
+                        dict(base, USD_budget=budget),
+                    )
                 lo, lo_v = b, g.verdict("X-3", dict(base, USD_budget=b))
 
 
@@ -499,12 +555,19 @@ def gen_x5(g: Golden) -> None:
     llama = spec.PRESETS["meta-llama/Meta-Llama-3-8B"]
 
     def case(label, N, T, arch, b, target, users, suffix=""):
-        params = dict(N_params=N, T_eval=T, n_layers=arch["n_layers"],
-                      n_kv_heads=arch["n_kv_heads"], d_head=arch["d_head"],
-                      bytes_per_weight=b, target_tokens_per_day=target,
-                      concurrent_users=users)
-        g.recipe(f"X-5/{label}/N={fmt(N)}/T={T}/bytes={fmt(b)}/target={fmt(target)}"
-                 f"/users={users}{suffix}", "X-5", params)
+        params = dict(
+            N_params=N,
+            T_eval=T,
+            n_layers=arch["n_layers"],
+            n_kv_heads=arch["n_kv_heads"],
+            d_head=arch["d_head"],
+            bytes_per_weight=b,
+            target_tokens_per_day=target,
+            concurrent_users=users,
+        )
+        g.recipe(
+            f"X-5/{label}/N={fmt(N)}/T={T}/bytes={fmt(b)}/target={fmt(target)}/users={users}{suffix}", "X-5", params
+        )
 
     for N in X5_N_PARAMS:
         for T in X5_T_EVALS:
@@ -520,12 +583,10 @@ def gen_x5(g: Golden) -> None:
 
     # Total memory a hair under/over the largest and a common VRAM size: the
     # eligibility test is `vram_GB < total_GB`, so equality must stay eligible.
-    kv_gb = spec.kv_cache_memory(llama["n_layers"], llama["n_kv_heads"], llama["d_head"],
-                                 4096, 2.0)["GB"]
+    kv_gb = spec.kv_cache_memory(llama["n_layers"], llama["n_kv_heads"], llama["d_head"], 4096, 2.0)["GB"]
     for vram in (192, 80):
         N_edge = (vram - kv_gb) / 2.0 * 1e9
-        for where, N in (("under", N_edge * (1 - 1e-9)), ("edge", N_edge),
-                         ("over", N_edge * (1 + 1e-9))):
+        for where, N in (("under", N_edge * (1 - 1e-9)), ("edge", N_edge), ("over", N_edge * (1 + 1e-9))):
             case("llama-3-8b-arch", N, 4096, llama, 2.0, 1e7, 1, f"/vram{vram}-{where}")
 
 
@@ -544,8 +605,14 @@ def gen_formulas(g: Golden) -> None:
         for gqa in (False, True):
             for swa in (False, True):
                 for n in (1e8, math.nextafter(4e8, 0.0), 4e8, 7e10):
-                    F(f"gamma_decompose/{fmt(gamma)}/gqa={gqa}/swa={swa}/n={fmt(n)}",
-                      "gamma_decompose", gamma, has_GQA=gqa, has_SWA=swa, n_params=n)
+                    F(
+                        f"gamma_decompose/{fmt(gamma)}/gqa={gqa}/swa={swa}/n={fmt(n)}",
+                        "gamma_decompose",
+                        gamma,
+                        has_GQA=gqa,
+                        has_SWA=swa,
+                        n_params=n,
+                    )
 
     for theta in (1e4, 5e5):
         for gamma in (0.0, 1.0, 0.5, 0.65, 0.85, -0.2, 1.3):
@@ -562,20 +629,17 @@ def gen_formulas(g: Golden) -> None:
     for L in (1, 512, 4096, 32000, 1_000_000):
         for theta in (1e4, 5e5):
             for gamma in (0.3, 0.65, 0.85, 1.0, 0.0, -0.2):
-                F(f"p_hallucinate/L={L}/theta={fmt(theta)}/gamma={fmt(gamma)}",
-                  "p_hallucinate", L, theta, gamma)
+                F(f"p_hallucinate/L={L}/theta={fmt(theta)}/gamma={fmt(gamma)}", "p_hallucinate", L, theta, gamma)
     for theta, gamma in ((1e4, 0.5), (5e5, 0.85)):
         dh = spec.d_horizon(theta, gamma)
         for L in (math.floor(dh), math.ceil(dh)):
-            F(f"p_hallucinate/L={L}/theta={fmt(theta)}/gamma={fmt(gamma)}/at-dh",
-              "p_hallucinate", L, theta, gamma)
+            F(f"p_hallucinate/L={L}/theta={fmt(theta)}/gamma={fmt(gamma)}/at-dh", "p_hallucinate", L, theta, gamma)
 
     for gamma in (0.85, 0.0, -0.5):
         for T in (512, 8192, 131072, 1_000_000):
             F(f"theta_design/gamma={fmt(gamma)}/T={T}", "theta_design", gamma, T)
             for theta_nom in (1e4, 5e5):
-                F(f"alpha_opt/gamma={fmt(gamma)}/T={T}/theta={fmt(theta_nom)}",
-                  "alpha_opt", gamma, T, theta_nom)
+                F(f"alpha_opt/gamma={fmt(gamma)}/T={T}/theta={fmt(theta_nom)}", "alpha_opt", gamma, T, theta_nom)
 
     for gamma in (0.64, 0.65, 0.7, 0.85, 0.86):
         for N in (1000, 32000):
@@ -586,28 +650,43 @@ def gen_formulas(g: Golden) -> None:
     for theta in (1e4, 5e5):
         for gamma in (0.5, 0.9, 0.0, 1.0):
             for T_train in (1, 2048, 131072):
-                F(f"kv_soft_decay_regime/theta={fmt(theta)}/gamma={fmt(gamma)}/Ttrain={T_train}",
-                  "kv_soft_decay_regime", theta, gamma, T_train)
+                F(
+                    f"kv_soft_decay_regime/theta={fmt(theta)}/gamma={fmt(gamma)}/Ttrain={T_train}",
+                    "kv_soft_decay_regime",
+                    theta,
+                    gamma,
+                    T_train,
+                )
     # d_h / (T_train/2) on the 0.8 and 1.2 thresholds: d_h is linear in theta,
     # so bisect theta down to adjacent doubles around each threshold.
     for gamma in (0.5, 0.75):
         for T_train in (2048, 8192, 32768, 131072):
             for ratio in (0.8, 1.2):
+
                 def reaches(th, gamma=gamma, T_train=T_train, ratio=ratio):
                     return spec.d_horizon(th, gamma) / max(1, T_train / 2) >= ratio
+
                 below, at = float_boundary(reaches, 1e-3, 1e10)
                 exact = spec.d_horizon(at, gamma) / max(1, T_train / 2) == ratio
                 g.exact_hits[f"kv ratio=={ratio}"] += exact
-                for where, theta in (("below", below), ("exact" if exact else "above", at),
-                                     ("near-lo", at * (1 - 1e-9)), ("near-hi", at * (1 + 1e-9))):
-                    F(f"kv_soft_decay_regime/gamma={fmt(gamma)}/Ttrain={T_train}"
-                      f"/ratio~{ratio}/{where}", "kv_soft_decay_regime", theta, gamma, T_train)
+                for where, theta in (
+                    ("below", below),
+                    ("exact" if exact else "above", at),
+                    ("near-lo", at * (1 - 1e-9)),
+                    ("near-hi", at * (1 + 1e-9)),
+                ):
+                    F(
+                        f"kv_soft_decay_regime/gamma={fmt(gamma)}/Ttrain={T_train}/ratio~{ratio}/{where}",
+                        "kv_soft_decay_regime",
+                        theta,
+                        gamma,
+                        T_train,
+                    )
 
     for N in (1e6, 1e8, 8e9, 7e10, 1e15):
         F(f"chinchilla_optimal_tokens/N={fmt(N)}", "chinchilla_optimal_tokens", N)
         for r in (10.0, 100.0):
-            F(f"chinchilla_optimal_tokens/N={fmt(N)}/ratio={fmt(r)}",
-              "chinchilla_optimal_tokens", N, ratio=r)
+            F(f"chinchilla_optimal_tokens/N={fmt(N)}/ratio={fmt(r)}", "chinchilla_optimal_tokens", N, ratio=r)
         F(f"training_memory_16N/N={fmt(N)}", "training_memory_16N", N)
     for D in (1e3, 1e9, 1.6e11, 1e16):
         F(f"chinchilla_optimal_N/D={fmt(D)}", "chinchilla_optimal_N", D)
@@ -623,48 +702,89 @@ def gen_formulas(g: Golden) -> None:
 
     for model_id, p in spec.PRESETS.items():
         for seq in (1, 4096, 131072):
-            F(f"kv_cache_memory/{preset_label(model_id)}/seq={seq}", "kv_cache_memory",
-              p["n_layers"], p["n_kv_heads"], p["d_head"], seq)
+            F(
+                f"kv_cache_memory/{preset_label(model_id)}/seq={seq}",
+                "kv_cache_memory",
+                p["n_layers"],
+                p["n_kv_heads"],
+                p["d_head"],
+                seq,
+            )
     for model_id in ("meta-llama/Meta-Llama-3-8B", "google/gemma-2-9b-it"):
         p = spec.PRESETS[model_id]
         for b in (2.0, 1.0, 0.5, 8.0):
-            F(f"kv_cache_memory/{preset_label(model_id)}/seq=32000/bytes={fmt(b)}",
-              "kv_cache_memory", p["n_layers"], p["n_kv_heads"], p["d_head"], 32000,
-              bytes_per_element=b)
+            F(
+                f"kv_cache_memory/{preset_label(model_id)}/seq=32000/bytes={fmt(b)}",
+                "kv_cache_memory",
+                p["n_layers"],
+                p["n_kv_heads"],
+                p["d_head"],
+                32000,
+                bytes_per_element=b,
+            )
 
     for N in (1e6, 1e9, 8e9, 7e10, 4e11):
         F(f"model_weights_memory/N={fmt(N)}", "model_weights_memory", N)
         for b in (2.0, 1.0, 0.5):
-            F(f"model_weights_memory/N={fmt(N)}/bytes={fmt(b)}", "model_weights_memory",
-              N, bytes_per_element=b)
+            F(f"model_weights_memory/N={fmt(N)}/bytes={fmt(b)}", "model_weights_memory", N, bytes_per_element=b)
 
     for gpu, info in spec.GPU_CATALOG.items():
         for N in (1e9, 8e9, 7e10):
-            F(f"inference_decode_throughput/{gpu}/N={fmt(N)}", "inference_decode_throughput",
-              N, info["bw_GB_s"])
-            F(f"inference_decode_throughput/{gpu}/N={fmt(N)}/bytes=0.5",
-              "inference_decode_throughput", N, info["bw_GB_s"], bytes_per_element=0.5)
+            F(f"inference_decode_throughput/{gpu}/N={fmt(N)}", "inference_decode_throughput", N, info["bw_GB_s"])
+            F(
+                f"inference_decode_throughput/{gpu}/N={fmt(N)}/bytes=0.5",
+                "inference_decode_throughput",
+                N,
+                info["bw_GB_s"],
+                bytes_per_element=0.5,
+            )
         for N, D in ((1e8, 2e9), (8e9, 1.6e11), (7e10, 1.4e12)):
-            F(f"cost_per_training_run/{gpu}/N={fmt(N)}/D={fmt(D)}", "cost_per_training_run",
-              N, D, gpu=gpu)
+            F(f"cost_per_training_run/{gpu}/N={fmt(N)}/D={fmt(D)}", "cost_per_training_run", N, D, gpu=gpu)
         for model_GB in (2.0, 16.0, 140.0):
-            F(f"cost_per_inference_token/{gpu}/GB={fmt(model_GB)}", "cost_per_inference_token",
-              model_GB, gpu)
-            F(f"cost_per_inference_token/{gpu}/GB={fmt(model_GB)}/batch=8",
-              "cost_per_inference_token", model_GB, gpu, batch=8)
+            F(f"cost_per_inference_token/{gpu}/GB={fmt(model_GB)}", "cost_per_inference_token", model_GB, gpu)
+            F(
+                f"cost_per_inference_token/{gpu}/GB={fmt(model_GB)}/batch=8",
+                "cost_per_inference_token",
+                model_GB,
+                gpu,
+                batch=8,
+            )
     for n_gpus in (1, 8, 64):
         for mfu in (0.3, 0.45, 1.0):
-            F(f"cost_per_training_run/H100 SXM/N=8e9/D=1.6e11/gpus={n_gpus}/mfu={fmt(mfu)}",
-              "cost_per_training_run", 8e9, 1.6e11, gpu="H100 SXM", n_gpus=n_gpus, mfu=mfu)
+            F(
+                f"cost_per_training_run/H100 SXM/N=8e9/D=1.6e11/gpus={n_gpus}/mfu={fmt(mfu)}",
+                "cost_per_training_run",
+                8e9,
+                1.6e11,
+                gpu="H100 SXM",
+                n_gpus=n_gpus,
+                mfu=mfu,
+            )
 
     # Positive savings returns numbers; zero or negative savings returns the
     # "never breaks even" error dict.
-    for cost, self_cost, api in ((12_000.0, 3.3, 6.25), (1e6, 0.05, 45.0), (5e3, 1.1, 1.1),
-                                 (1e6, 30.0, 6.25), (2.5e5, 0.6, 0.375)):
-        F(f"break_even_volume/cost={fmt(cost)}/self={fmt(self_cost)}/api={fmt(api)}",
-          "break_even_volume", cost, self_cost, api)
-    F("break_even_volume/cost=12000/self=3.3/api=6.25/blend=0.3", "break_even_volume",
-      12_000.0, 3.3, 6.25, blend_input_output=0.3)
+    for cost, self_cost, api in (
+        (12_000.0, 3.3, 6.25),
+        (1e6, 0.05, 45.0),
+        (5e3, 1.1, 1.1),
+        (1e6, 30.0, 6.25),
+        (2.5e5, 0.6, 0.375),
+    ):
+        F(
+            f"break_even_volume/cost={fmt(cost)}/self={fmt(self_cost)}/api={fmt(api)}",
+            "break_even_volume",
+            cost,
+            self_cost,
+            api,
+        )
+    F(
+        "break_even_volume/cost=12000/self=3.3/api=6.25/blend=0.3",
+        "break_even_volume",
+        12_000.0,
+        3.3,
+        6.25,
+        blend_input_output=0.3,
+    )
 
 
 # ── Facts: catalogs, recipe metadata, signatures ────────────────────────────
@@ -675,9 +795,12 @@ def spec_facts(spec: ModuleType) -> dict:
         if name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != spec.__name__:
             continue
         signatures[name] = [
-            {"name": p.name, "kind": p.kind.name,
-             "default": None if p.default is p.empty else encode(p.default),
-             "has_default": p.default is not p.empty}
+            {
+                "name": p.name,
+                "kind": p.kind.name,
+                "default": None if p.default is p.empty else encode(p.default),
+                "has_default": p.default is not p.empty,
+            }
             for p in inspect.signature(fn).parameters.values()
         ]
     # Tables are [name, row] pairs: the file is written with sorted keys, and their order is a fact.
@@ -727,8 +850,10 @@ def summarize(g: Golden) -> list[str]:
     print("exact boundary hits (bisection landed on the threshold value itself):")
     for key, n in sorted(g.exact_hits.items()):
         print(f"  {key}: {n}")
-    print("dropped: " + ", ".join(f"{k}={g.dropped[k]}" for k in
-                                  ("spec-raised", "spec-error", "out-of-domain", "duplicate")))
+    print(
+        "dropped: "
+        + ", ".join(f"{k}={g.dropped[k]}" for k in ("spec-raised", "spec-error", "out-of-domain", "duplicate"))
+    )
     return missing
 
 
@@ -745,10 +870,14 @@ def main(argv: list[str] | None = None) -> int:
     gen_x5(g)
     gen_formulas(g)
 
-    doc = encode({"generated_from": args.spec.name,
-                  "recipe_cases": g.recipe_cases,
-                  "formula_cases": g.formula_cases,
-                  "spec_facts": spec_facts(g.spec)})
+    doc = encode(
+        {
+            "generated_from": args.spec.name,
+            "recipe_cases": g.recipe_cases,
+            "formula_cases": g.formula_cases,
+            "spec_facts": spec_facts(g.spec),
+        }
+    )
     text = json.dumps(doc, indent=1, sort_keys=True, allow_nan=False)
     # Guard the exact-round-trip promise before anything is written.
     if json.loads(text) != doc:

@@ -69,8 +69,15 @@ GPU_ROW: tuple[Param, ...] = (
     Param("flops", "Compute (dense BF16)", "float", unit="TFLOP/s", low=1e-3, high=1e6, log=True),
     Param("vram_GB", "Memory", "float", unit="GB", low=1e-3, high=1e5, log=True),
     Param("bw_GB_s", "Memory bandwidth", "float", unit="GB/s", low=1e-3, high=1e7, log=True),
-    Param("usd_h", "Price per GPU-hour", "float", unit="USD/h", low=0, high=1e6,
-          help="0 for a local card with no hourly price."),
+    Param(
+        "usd_h",
+        "Price per GPU-hour",
+        "float",
+        unit="USD/h",
+        low=0,
+        high=1e6,
+        help="0 for a local card with no hourly price.",
+    ),
     Param("tdp", "Board power", "float", default=0.0, unit="W", low=0, high=1e6),
 )
 """A GPU row's fields (``source``, a text, is checked beside them)."""
@@ -82,10 +89,25 @@ API_ROW: tuple[Param, ...] = (
 """An API price row's fields."""
 
 PRESET_EXTRA_ROW: tuple[Param, ...] = (
-    Param("T_extended", "Extended context", "int", unit="tokens", low=1, high=1e8, optional=True,
-          help="The length a rope_scaling entry extends the model to."),
-    Param("rope_factor", "RoPE scaling factor", "float", low=1, high=1e6, optional=True,
-          help="The rope_scaling entry's factor."),
+    Param(
+        "T_extended",
+        "Extended context",
+        "int",
+        unit="tokens",
+        low=1,
+        high=1e8,
+        optional=True,
+        help="The length a rope_scaling entry extends the model to.",
+    ),
+    Param(
+        "rope_factor",
+        "RoPE scaling factor",
+        "float",
+        low=1,
+        high=1e6,
+        optional=True,
+        help="The rope_scaling entry's factor.",
+    ),
 )
 
 PRESET_ROW: tuple[Param, ...] = (*ARCHITECTURE.values(), *SERVING_ARCHITECTURE.values(), *PRESET_EXTRA_ROW)
@@ -137,8 +159,15 @@ class Catalogs:
         self.files: dict[str, dict] = {}
 
     def _tables(self) -> dict[str, dict]:
-        return {"gpus": self.gpus, "api_prices": self.api_prices, "presets": self.presets,
-                "extras": self.extras, "origin": self.origin, "source": self.source, "files": self.files}
+        return {
+            "gpus": self.gpus,
+            "api_prices": self.api_prices,
+            "presets": self.presets,
+            "extras": self.extras,
+            "origin": self.origin,
+            "source": self.source,
+            "files": self.files,
+        }
 
     def snapshot(self) -> CatalogSnapshot:
         """A deep copy of every table, to hand to :meth:`restore`."""
@@ -161,8 +190,14 @@ class Catalogs:
 
     def info(self) -> dict:
         """Units and "as of" notes of the three catalogs, and how many rows each has now."""
-        return {section: {"as_of": self.bundled[section]["as_of"], "units": dict(self.bundled[section]["units"]),
-                          "rows": len(self.table(section))} for section in _SECTIONS}
+        return {
+            section: {
+                "as_of": self.bundled[section]["as_of"],
+                "units": dict(self.bundled[section]["units"]),
+                "rows": len(self.table(section)),
+            }
+            for section in _SECTIONS
+        }
 
     def _store(self, catalog: str, name: str, row: dict, origin: str, source: str | None = None) -> None:
         self.table(catalog)[name] = row
@@ -176,8 +211,12 @@ class Catalogs:
         """Validate a GPU row (:data:`GPU_ROW`, and an optional ``source`` text) and store it."""
         name = _check_name("name", name)
         source = _source_text(fields.get("source"))
-        row = validate(GPU_ROW, {k: v for k, v in fields.items() if k != "source"},
-                       known_as="a field of a GPU row", others=("source",))
+        row = validate(
+            GPU_ROW,
+            {k: v for k, v in fields.items() if k != "source"},
+            known_as="a field of a GPU row",
+            others=("source",),
+        )
         self._store("gpus", name, row, origin, source)
         return dict(row)
 
@@ -312,8 +351,9 @@ def _source_text(source: Any) -> str | None:
     if source is None:
         return None
     if not isinstance(source, str) or not source.strip() or len(source) > 1000:
-        raise InputError("source", _brief(source), "must be a text of at most 1,000 characters (a URL and "
-                                                   "what it states)")
+        raise InputError(
+            "source", _brief(source), "must be a text of at most 1,000 characters (a URL and what it states)"
+        )
     return source
 
 
@@ -342,8 +382,9 @@ def register_api_model(name: str, *, input: float, output: float, origin: str = 
     return CATALOGS.add_api_model(name, {"input": input, "output": output}, origin)
 
 
-def register_preset(name: str, origin: str = "registered", *, T_extended: Any = None,
-                    rope_factor: Any = None, **params: Any) -> dict:
+def register_preset(
+    name: str, origin: str = "registered", *, T_extended: Any = None, rope_factor: Any = None, **params: Any
+) -> dict:
     """Add or replace a model preset. ``params`` must give every architecture parameter
     (theta, T_train, n_attention_heads, n_kv_heads, d_head, n_layers, n_params;
     has_SWA defaults to False), each validated as a recipe input. A mixture-of-experts
@@ -422,8 +463,12 @@ def _toml_module(where: str) -> Any:
             return importlib.import_module(name)
         except ImportError:
             pass
-    raise InputError("path", where, "is TOML, which needs Python 3.11 or the 'tomli' package "
-                                    "(pip install tomli); a .json catalog works on any Python")
+    raise InputError(
+        "path",
+        where,
+        "is TOML, which needs Python 3.11 or the 'tomli' package "
+        "(pip install tomli); a .json catalog works on any Python",
+    )
 
 
 def _parse_toml(text: str, where: str) -> dict:
@@ -440,8 +485,11 @@ def _load_rows(data: dict, file: Path) -> dict:
     origin = file.name
     unknown = [k for k in data if k not in (*_SECTIONS, "as_of")]
     if unknown:
-        raise InputError(str(unknown[0])[:100], _brief(data[unknown[0]]), "is not a catalog section; known: "
-                         "as_of, " + ", ".join(_SECTIONS) + f" (in {origin})")
+        raise InputError(
+            str(unknown[0])[:100],
+            _brief(data[unknown[0]]),
+            "is not a catalog section; known: as_of, " + ", ".join(_SECTIONS) + f" (in {origin})",
+        )
     if not any(k in data for k in _SECTIONS):
         raise InputError("path", str(file), "holds none of the sections " + ", ".join(_SECTIONS))
     as_of = data.get("as_of")
@@ -470,8 +518,12 @@ def _load_rows(data: dict, file: Path) -> dict:
     except BaseException:
         CATALOGS.restore(saved)
         raise
-    CATALOGS.files[origin] = {"file": origin, "path": str(file), "as_of": as_of,
-                              "rows": {s: added[s] + replaced[s] for s in _SECTIONS}}
+    CATALOGS.files[origin] = {
+        "file": origin,
+        "path": str(file),
+        "as_of": as_of,
+        "rows": {s: added[s] + replaced[s] for s in _SECTIONS},
+    }
     return {"file": origin, "path": str(file), "as_of": as_of, "added": added, "replaced": replaced}
 
 

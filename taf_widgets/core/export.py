@@ -174,37 +174,53 @@ def to_markdown(result: RecipeResult) -> str:
     out = [title, "", f"_{_md(recipe.question)}_"]
     if result.preset:
         out += ["", f"Model preset: **{_md(result.preset)}**"]
-    out += ["", f"**Verdict: {_md(result.verdict)}** — {_md(result.reason)}", "",
-            f"**Mitigation:** {_md(result.mitigation)}"]
+    out += [
+        "",
+        f"**Verdict: {_md(result.verdict)}** — {_md(result.reason)}",
+        "",
+        f"**Mitigation:** {_md(result.mitigation)}",
+    ]
     conf = result.confidence
     if conf:
-        out += ["", f"**Confidence: {_md(conf['band'])} ({conf['percent']:g}%)** — " + "; ".join(
-            f"{_md(f['key'])} {_md(f['status'])}: {_md(f['detail'])}" for f in conf["factors"])]
+        out += [
+            "",
+            f"**Confidence: {_md(conf['band'])} ({conf['percent']:g}%)** — "
+            + "; ".join(f"{_md(f['key'])} {_md(f['status'])}: {_md(f['detail'])}" for f in conf["factors"]),
+        ]
     if result.caveats:
         out += ["", "**Caveats** (most serious first)", ""] + [
-            f"- {_md(result.caveat_text.get(code, ''))} ({_code_span(code)})" for code in result.caveats]
+            f"- {_md(result.caveat_text.get(code, ''))} ({_code_span(code)})" for code in result.caveats
+        ]
     other = [n for n in result.notes if n not in result.caveat_text.values()]
     if other:
         out += ["", "**Notes**", ""] + [f"- {_md(n)}" for n in other]
     out += ["", "## Inputs", "", "| parameter | value |", "|---|---|"]
     for name, value in result.inputs.items():
         out.append(f"| {_code_span(name)} | {_md(format_number(value, units.get(name, '')))} |")
-    out += ["", "## Chain", "", "| # | section | step | formula | result | interpretation |",
-            "|---|---|---|---|---|---|"]
+    out += [
+        "",
+        "## Chain",
+        "",
+        "| # | section | step | formula | result | interpretation |",
+        "|---|---|---|---|---|---|",
+    ]
     for s in result.chain:
-        out.append(f"| {s['step']} | {_md(s['section'])} | {_md(s['name'])} | {_code_span(s['formula'])} | "
-                   f"{_md(format_step_result(s['result'], s.get('unit', '')))} | {_md(s['interpretation'])} |")
+        out.append(
+            f"| {s['step']} | {_md(s['section'])} | {_md(s['name'])} | {_code_span(s['formula'])} | "
+            f"{_md(format_step_result(s['result'], s.get('unit', '')))} | {_md(s['interpretation'])} |"
+        )
     code = to_code(result)
     fence = "`" * max(3, max((len(m) for m in re.findall(r"`+", code)), default=0) + 1)
-    out += ["", "## Reproduce", "", f"{fence}python", code.rstrip("\n"), fence, "",
-            f"_{_md(_footer_text())}_", ""]
+    out += ["", "## Reproduce", "", f"{fence}python", code.rstrip("\n"), fence, "", f"_{_md(_footer_text())}_", ""]
     return "\n".join(out)
 
 
 def _footer_text() -> str:
     info = catalog_info()
-    return (f"taf-widgets {package_version()}. {CREDIT} GB means 10^9 bytes; prices in USD. "
-            f"GPU catalog as of {info['gpus']['as_of']}; API prices as of {info['api_prices']['as_of']}.")
+    return (
+        f"taf-widgets {package_version()}. {CREDIT} GB means 10^9 bytes; prices in USD. "
+        f"GPU catalog as of {info['gpus']['as_of']}; API prices as of {info['api_prices']['as_of']}."
+    )
 
 
 # ── HTML ─────────────────────────────────────────────────────────────────────
@@ -299,25 +315,32 @@ def to_html(result: RecipeResult, *, title: str | None = None) -> str:
         f'<main class="taf-report" data-recipe="{_h(result.recipe_id)}">',
         f"<h1>{_h(result.recipe_id)} · {_h(result.recipe_name)}</h1>",
         f'<p class="question">{_h(recipe.question)}'
-        + (f" Model preset: <strong>{_h(result.preset)}</strong>." if result.preset else "") + "</p>",
+        + (f" Model preset: <strong>{_h(result.preset)}</strong>." if result.preset else "")
+        + "</p>",
         f'<section class="verdict" data-role="verdict" data-tone="{_h(result.tone)}">',
         f'<span class="badge">{_h(result.verdict)}</span><span>{_h(result.reason)}</span>',
         f"<p><strong>Mitigation:</strong> {_h(result.mitigation)}</p>",
     ]
     conf = result.confidence
     if conf:
-        parts.append(f'<p class="confidence" data-role="confidence" data-band="{_h(conf["band"])}">'
-                     f'<strong>Confidence: {_h(conf["band"])} ({conf["percent"]:g}%)</strong> — '
-                     + "; ".join(f"{_h(f['key'])} <em>{_h(f['status'])}</em>: {_h(f['detail'])}"
-                                 for f in conf["factors"]) + "</p>")
+        parts.append(
+            f'<p class="confidence" data-role="confidence" data-band="{_h(conf["band"])}">'
+            f"<strong>Confidence: {_h(conf['band'])} ({conf['percent']:g}%)</strong> — "
+            + "; ".join(f"{_h(f['key'])} <em>{_h(f['status'])}</em>: {_h(f['detail'])}" for f in conf["factors"])
+            + "</p>"
+        )
     if result.caveats:
-        parts.append('<ul class="caveats" data-role="caveats">' + "".join(
-            f'<li data-caveat="{_h(code)}"><code>{_h(code)}</code> {_h(result.caveat_text.get(code, ""))}</li>'
-            for code in result.caveats) + "</ul>")
+        parts.append(
+            '<ul class="caveats" data-role="caveats">'
+            + "".join(
+                f'<li data-caveat="{_h(code)}"><code>{_h(code)}</code> {_h(result.caveat_text.get(code, ""))}</li>'
+                for code in result.caveats
+            )
+            + "</ul>"
+        )
     other = [n for n in result.notes if n not in result.caveat_text.values()]
     if other:
-        parts.append('<ul class="notes" data-role="notes">' + "".join(f"<li>{_h(n)}</li>" for n in other)
-                     + "</ul>")
+        parts.append('<ul class="notes" data-role="notes">' + "".join(f"<li>{_h(n)}</li>" for n in other) + "</ul>")
     parts.append("</section>")
 
     parts.append('<h2>Charts</h2><div class="charts" data-role="charts">')
@@ -331,27 +354,36 @@ def to_html(result: RecipeResult, *, title: str | None = None) -> str:
 
         parts.append(evidence_section(evidence_model))
 
-    parts.append('<h2>Chain</h2><table class="chain" data-role="chain"><thead><tr><th>#</th><th>section</th>'
-                 "<th>step</th><th>formula</th><th>result</th><th>interpretation</th></tr></thead><tbody>")
+    parts.append(
+        '<h2>Chain</h2><table class="chain" data-role="chain"><thead><tr><th>#</th><th>section</th>'
+        "<th>step</th><th>formula</th><th>result</th><th>interpretation</th></tr></thead><tbody>"
+    )
     for s in result.chain:
-        parts.append(f"<tr><td>{_h(s['step'])}</td><td>{_h(s['section'])}</td><td>{_h(s['name'])}</td>"
-                     f"<td><code>{_h(s['formula'])}</code></td>"
-                     f'<td class="num">{_h(format_step_result(s["result"], s.get("unit", "")))}</td>'
-                     f"<td>{_h(s['interpretation'])}</td></tr>")
+        parts.append(
+            f"<tr><td>{_h(s['step'])}</td><td>{_h(s['section'])}</td><td>{_h(s['name'])}</td>"
+            f"<td><code>{_h(s['formula'])}</code></td>"
+            f'<td class="num">{_h(format_step_result(s["result"], s.get("unit", "")))}</td>'
+            f"<td>{_h(s['interpretation'])}</td></tr>"
+        )
     parts.append("</tbody></table>")
 
-    parts.append('<h2>Inputs</h2><table class="inputs" data-role="inputs"><thead><tr><th>parameter</th>'
-                 "<th>value</th></tr></thead><tbody>")
+    parts.append(
+        '<h2>Inputs</h2><table class="inputs" data-role="inputs"><thead><tr><th>parameter</th>'
+        "<th>value</th></tr></thead><tbody>"
+    )
     for name, value in result.inputs.items():
-        parts.append(f"<tr><td><code>{_h(name)}</code></td>"
-                     f'<td class="num">{_h(format_number(value, units.get(name, "")))}</td></tr>')
+        parts.append(
+            f"<tr><td><code>{_h(name)}</code></td>"
+            f'<td class="num">{_h(format_number(value, units.get(name, "")))}</td></tr>'
+        )
     parts.append("</tbody></table>")
 
-    parts.append('<h2>Reproduce in Python</h2>'
-                 f'<pre data-role="code"><code>{_h(to_code(result))}</code></pre>')
+    parts.append(f'<h2>Reproduce in Python</h2><pre data-role="code"><code>{_h(to_code(result))}</code></pre>')
     generated = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    parts.append(f"<footer><p>A static snapshot generated {generated}: changing an input needs Python "
-                 f"(<code>pip install taf-widgets</code>, then the code above).</p><p>{_h(_footer_text())}</p>"
-                 "</footer>")
+    parts.append(
+        f"<footer><p>A static snapshot generated {generated}: changing an input needs Python "
+        f"(<code>pip install taf-widgets</code>, then the code above).</p><p>{_h(_footer_text())}</p>"
+        "</footer>"
+    )
     parts += ["</main>", "</body>", "</html>", ""]
     return "\n".join(parts)

@@ -42,7 +42,7 @@ def format_number(x: Any, unit: str = "") -> str:
         unit = "USD"
     if unit == "USD" or unit.startswith("USD/"):
         sign = "-" if text.startswith("-") else ""
-        return f"{sign}${text[len(sign):]}{unit[3:]}"
+        return f"{sign}${text[len(sign) :]}{unit[3:]}"
     if unit in ("×", "%"):
         return text + unit
     return f"{text} {unit}"
@@ -98,9 +98,18 @@ def _plain(x: float | int) -> str:
 
 # Units of the dict keys that the formulas return.
 _KEY_UNITS = {
-    "GB": "GB", "MB": "MB", "bytes": "bytes", "USD": "USD", "hours": "hours", "days": "days",
-    "tok_per_sec": "tok/s", "USD_per_Mtok": "USD/Mtok", "total_FLOPs": "FLOPs",
-    "Mtok_breakeven": "Mtok", "tokens_breakeven": "tokens", "savings_per_Mtok": "USD/Mtok",
+    "GB": "GB",
+    "MB": "MB",
+    "bytes": "bytes",
+    "USD": "USD",
+    "hours": "hours",
+    "days": "days",
+    "tok_per_sec": "tok/s",
+    "USD_per_Mtok": "USD/Mtok",
+    "total_FLOPs": "FLOPs",
+    "Mtok_breakeven": "Mtok",
+    "tokens_breakeven": "tokens",
+    "savings_per_Mtok": "USD/Mtok",
 }
 # The fields worth one line, in order of preference.
 _HEADLINE = ("GB", "USD", "days", "USD_per_Mtok", "tok_per_sec", "Mtok_breakeven", "error")
@@ -109,8 +118,9 @@ _HEADLINE = ("GB", "USD", "days", "USD_per_Mtok", "tok_per_sec", "Mtok_breakeven
 def format_step_result(result: Any, unit: str = "") -> str:
     """One short line for a chain step's result (scalar, dict or list of GPU rows)."""
     if isinstance(result, dict):
-        parts = [f"{format_number(result[k], _KEY_UNITS.get(k, ''))}" for k in _HEADLINE
-                 if k in result and k != "error"]
+        parts = [
+            f"{format_number(result[k], _KEY_UNITS.get(k, ''))}" for k in _HEADLINE if k in result and k != "error"
+        ]
         if "error" in result:
             parts.append(str(result["error"]))
         return ", ".join(parts) if parts else format_inputs(result)

@@ -117,9 +117,7 @@ def gamma_pade(theta: float, T_eval: float) -> float:
     return (2 * theta - t_sqrt2) / (2 * theta + t_sqrt2)
 
 
-def gamma_decompose(
-    gamma_pade_val: float, has_GQA: bool = False, has_SWA: bool = False, n_params: float = 0.0
-) -> dict:
+def gamma_decompose(gamma_pade_val: float, has_GQA: bool = False, has_SWA: bool = False, n_params: float = 0.0) -> dict:
     """§26.10 γ_corrected = γ_Padé + δ_GQA + δ_SWA + δ_post_IH.
 
     δ_GQA = +0.11 with grouped KV heads, δ_SWA = −0.21 with sliding-window
@@ -235,9 +233,9 @@ def power_sum(gamma: float, n: int) -> float:
         raise InputError("n", n, "must be <= 1e15")
     n = int(n)
     if n <= 1000:
-        return math.fsum(d ** -gamma for d in range(1, n + 1))
+        return math.fsum(d**-gamma for d in range(1, n + 1))
     m = 100
-    head = math.fsum(d ** -gamma for d in range(1, m))
+    head = math.fsum(d**-gamma for d in range(1, m))
     s = gamma
     if s == 1:
         integral = math.log(n) - math.log(m)
@@ -252,8 +250,7 @@ def power_sum(gamma: float, n: int) -> float:
 
     a1, a3, a5 = odd_derivatives(m)
     b1, b3, b5 = odd_derivatives(n)
-    tail = (integral + (m ** -s + n ** -s) / 2
-            + (b1 - a1) / 12 - (b3 - a3) / 720 + (b5 - a5) / 30240)
+    tail = integral + (m**-s + n**-s) / 2 + (b1 - a1) / 12 - (b3 - a3) / 720 + (b5 - a5) / 30240
     return head + tail
 
 
@@ -392,9 +389,7 @@ def emergent_threshold(N_params: float) -> str:
 # ── §19 inference ────────────────────────────────────────────────────────────
 
 
-def kv_cache_memory(
-    n_layers: int, n_kv_heads: int, d_head: int, seq_len: int, bytes_per_element: float = 2.0
-) -> dict:
+def kv_cache_memory(n_layers: int, n_kv_heads: int, d_head: int, seq_len: int, bytes_per_element: float = 2.0) -> dict:
     """§19.1 KV-cache size: bytes = 2 · n_layers · n_kv_heads · d_head · seq_len · B.
     Keys: bytes, MB, GB (10^6 and 10^9 bytes)."""
     for name, value in (
@@ -417,9 +412,7 @@ def model_weights_memory(N_params: float, bytes_per_element: float = 2.0) -> dic
     return {"GB": N_params * bytes_per_element / 1e9}
 
 
-def inference_decode_throughput(
-    N_params: float, hbm_GB_per_s: float, bytes_per_element: float = 2.0
-) -> float:
+def inference_decode_throughput(N_params: float, hbm_GB_per_s: float, bytes_per_element: float = 2.0) -> float:
     """§19.7 Memory-bound decode speed: tokens/s = HBM bandwidth (GB/s) / model size (GB)."""
     _number("N_params", N_params, low=0, low_open=True)
     _number("bytes_per_element", bytes_per_element, low=0, low_open=True)
@@ -479,7 +472,9 @@ def cost_per_inference_token(model_GB: float, gpu: str, batch: int = 1) -> dict:
 
 
 def break_even_volume(
-    training_cost: float, self_inference_per_Mtok: float, api_per_Mtok: float,
+    training_cost: float,
+    self_inference_per_Mtok: float,
+    api_per_Mtok: float,
     blend_input_output: float = 0.5,
 ) -> dict:
     """§24.3 Total volume at which training pays off: Mtok = training $ / (API $/Mtok − self $/Mtok).
@@ -500,7 +495,6 @@ def break_even_volume(
         return {"error": "self-hosting costs at least as much per token as the API; it never breaks even"}
     Mtok = training_cost / savings
     return {"savings_per_Mtok": savings, "Mtok_breakeven": Mtok, "tokens_breakeven": Mtok * 1e6}
-
 
 
 # ── serving as engines run it (this project's own bookkeeping, not TAF formulas) ──
@@ -540,8 +534,14 @@ def _bytes_per_element(value: Any) -> float:
     return value
 
 
-def kv_bytes_per_token(n_layers: int, n_kv_heads: int, d_head: int, bytes_per_element: float = 2.0,
-                       tp: int = 1, kv_latent_dim: int | None = None) -> dict:
+def kv_bytes_per_token(
+    n_layers: int,
+    n_kv_heads: int,
+    d_head: int,
+    bytes_per_element: float = 2.0,
+    tp: int = 1,
+    kv_latent_dim: int | None = None,
+) -> dict:
     """KV-cache bytes one token takes on each GPU of a tensor-parallel replica.
 
     Keys and values: 2 · n_layers · ⌈n_kv_heads / tp⌉ · d_head · B (each GPU holds its
@@ -560,12 +560,17 @@ def kv_bytes_per_token(n_layers: int, n_kv_heads: int, d_head: int, bytes_per_el
         return {"per_gpu": per_gpu, "replica": per_gpu * tp, "heads_per_gpu": None, "divides": True}
     heads = max(1, math.ceil(n_kv_heads / tp))
     per_gpu = 2 * n_layers * heads * d_head * bytes_per_element
-    return {"per_gpu": per_gpu, "replica": per_gpu * tp, "heads_per_gpu": heads,
-            "divides": n_kv_heads % tp == 0 or tp % n_kv_heads == 0}
+    return {
+        "per_gpu": per_gpu,
+        "replica": per_gpu * tp,
+        "heads_per_gpu": heads,
+        "divides": n_kv_heads % tp == 0 or tp % n_kv_heads == 0,
+    }
 
 
-def kv_tokens_that_fit(memory_bytes: float, n_layers: int, n_kv_heads: int, d_head: int,
-                       bytes_per_element: float = 2.0, tp: int = 1) -> int:
+def kv_tokens_that_fit(
+    memory_bytes: float, n_layers: int, n_kv_heads: int, d_head: int, bytes_per_element: float = 2.0, tp: int = 1
+) -> int:
     """Tokens of KV cache a replica holds when each of its ``tp`` GPUs has
     ``memory_bytes`` free for KV, each GPU holding n_kv_heads/tp of the heads:
     ⌊memory_bytes / (2 · n_layers · (n_kv_heads/tp) · d_head · B)⌋, as an engine
@@ -575,9 +580,17 @@ def kv_tokens_that_fit(memory_bytes: float, n_layers: int, n_kv_heads: int, d_he
     return int(memory_bytes // per_token)
 
 
-def decode_roofline(weight_bytes: float, flops_per_token: float, batch: int, kv_bytes_per_seq: float,
-                    bw_GB_s: float, peak_TFLOPs: float, tp: int = 1, bw_efficiency: float = 1.0,
-                    compute_efficiency: float = 1.0) -> dict:
+def decode_roofline(
+    weight_bytes: float,
+    flops_per_token: float,
+    batch: int,
+    kv_bytes_per_seq: float,
+    bw_GB_s: float,
+    peak_TFLOPs: float,
+    tp: int = 1,
+    bw_efficiency: float = 1.0,
+    compute_efficiency: float = 1.0,
+) -> dict:
     """One decode step of ``batch`` sequences on a ``tp``-GPU replica, as a roofline.
 
     The step takes the longer of two times: the bytes read (the active weights once,
@@ -587,17 +600,32 @@ def decode_roofline(weight_bytes: float, flops_per_token: float, batch: int, kv_
     t_step_s, tok_per_sec, bound ("memory" or "compute"), bytes_per_step,
     flops_per_step.
     """
-    for name, value in (("weight_bytes", weight_bytes), ("kv_bytes_per_seq", kv_bytes_per_seq),
-                        ("flops_per_token", flops_per_token)):
+    for name, value in (
+        ("weight_bytes", weight_bytes),
+        ("kv_bytes_per_seq", kv_bytes_per_seq),
+        ("flops_per_token", flops_per_token),
+    ):
         _number(name, value, low=0)
-    for name, value in (("batch", batch), ("bw_GB_s", bw_GB_s), ("peak_TFLOPs", peak_TFLOPs), ("tp", tp),
-                        ("bw_efficiency", bw_efficiency), ("compute_efficiency", compute_efficiency)):
+    for name, value in (
+        ("batch", batch),
+        ("bw_GB_s", bw_GB_s),
+        ("peak_TFLOPs", peak_TFLOPs),
+        ("tp", tp),
+        ("bw_efficiency", bw_efficiency),
+        ("compute_efficiency", compute_efficiency),
+    ):
         _number(name, value, low=0, low_open=True)
     bytes_step = weight_bytes + batch * kv_bytes_per_seq
     flops_step = flops_per_token * batch
     t_mem = bytes_step / tp / (bw_GB_s * 1e9 * bw_efficiency)
     t_comp = flops_step / tp / (peak_TFLOPs * 1e12 * compute_efficiency)
     t_step = max(t_mem, t_comp)
-    return {"t_memory_s": t_mem, "t_compute_s": t_comp, "t_step_s": t_step, "tok_per_sec": batch / t_step,
-            "bound": "memory" if t_mem >= t_comp else "compute", "bytes_per_step": bytes_step,
-            "flops_per_step": flops_step}
+    return {
+        "t_memory_s": t_mem,
+        "t_compute_s": t_comp,
+        "t_step_s": t_step,
+        "tok_per_sec": batch / t_step,
+        "bound": "memory" if t_mem >= t_comp else "compute",
+        "bytes_per_step": bytes_step,
+        "flops_per_step": flops_step,
+    }

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import InputError
 from .jsondata import parse_json_object
@@ -60,32 +61,144 @@ class _Family:
 
 _FAMILIES: dict[str, _Family] = {
     # Defaults are those of the transformers config classes (LlamaConfig, ...).
-    "llama": _Family("Llama", ("rope_theta",), 10000.0, False, "gated", 2, False,
-                     ("attention_bias", False), ("attention_bias", False), ("mlp_bias", False), swa="none"),
-    "mistral": _Family("Mistral", ("rope_theta",), 10000.0, False, "gated", 2, False, False, False, False,
-                       sliding_window_default=4096),
-    "qwen2": _Family("Qwen2", ("rope_theta",), 10000.0, False, "gated", 2, False, True, False, False,
-                     sliding_window_default=4096, swa="qwen2"),
-    "gemma2": _Family("Gemma-2", ("rope_theta",), 10000.0, True, "gated", 4, False,
-                      ("attention_bias", False), ("attention_bias", False), False,
-                      head_dim_default=256, sliding_window_default=4096),
+    "llama": _Family(
+        "Llama",
+        ("rope_theta",),
+        10000.0,
+        False,
+        "gated",
+        2,
+        False,
+        ("attention_bias", False),
+        ("attention_bias", False),
+        ("mlp_bias", False),
+        swa="none",
+    ),
+    "mistral": _Family(
+        "Mistral", ("rope_theta",), 10000.0, False, "gated", 2, False, False, False, False, sliding_window_default=4096
+    ),
+    "qwen2": _Family(
+        "Qwen2",
+        ("rope_theta",),
+        10000.0,
+        False,
+        "gated",
+        2,
+        False,
+        True,
+        False,
+        False,
+        sliding_window_default=4096,
+        swa="qwen2",
+    ),
+    "gemma2": _Family(
+        "Gemma-2",
+        ("rope_theta",),
+        10000.0,
+        True,
+        "gated",
+        4,
+        False,
+        ("attention_bias", False),
+        ("attention_bias", False),
+        False,
+        head_dim_default=256,
+        sliding_window_default=4096,
+    ),
     "phi3": _Family("Phi-3", ("rope_theta",), 10000.0, False, "gated", 2, False, False, False, False),
-    "gpt_neox": _Family("GPT-NeoX", ("rope_theta", "rotary_emb_base"), 10000.0, False, "plain", 2, True,
-                        ("attention_bias", True), ("attention_bias", True), True, grouped_kv=False, swa="none"),
-    "qwen3": _Family("Qwen3", ("rope_theta",), 10000.0, False, "gated", 2, False,
-                     ("attention_bias", False), ("attention_bias", False), False, head_dim_default=128,
-                     sliding_window_default=4096, swa="qwen2", qk_norm=True),
-    "mixtral": _Family("Mixtral", ("rope_theta",), 1e6, False, "gated", 2, False, False, False, False,
-                       moe="mixtral"),
-    "qwen2_moe": _Family("Qwen2-MoE", ("rope_theta",), 10000.0, False, "gated", 2, False, True, False, False,
-                         sliding_window_default=4096, swa="qwen2", moe="qwen2_moe"),
-    "qwen3_moe": _Family("Qwen3-MoE", ("rope_theta",), 10000.0, False, "gated", 2, False,
-                         ("attention_bias", False), ("attention_bias", False), False, head_dim_default=128,
-                         sliding_window_default=4096, swa="qwen2", qk_norm=True, moe="qwen3_moe"),
-    "deepseek_v2": _Family("DeepSeek-V2", ("rope_theta",), 10000.0, False, "gated", 2, False, False,
-                           ("attention_bias", False), False, swa="none", moe="deepseek", mla=True),
-    "deepseek_v3": _Family("DeepSeek-V3", ("rope_theta",), 10000.0, False, "gated", 2, False, False,
-                           ("attention_bias", False), False, swa="none", moe="deepseek", mla=True),
+    "gpt_neox": _Family(
+        "GPT-NeoX",
+        ("rope_theta", "rotary_emb_base"),
+        10000.0,
+        False,
+        "plain",
+        2,
+        True,
+        ("attention_bias", True),
+        ("attention_bias", True),
+        True,
+        grouped_kv=False,
+        swa="none",
+    ),
+    "qwen3": _Family(
+        "Qwen3",
+        ("rope_theta",),
+        10000.0,
+        False,
+        "gated",
+        2,
+        False,
+        ("attention_bias", False),
+        ("attention_bias", False),
+        False,
+        head_dim_default=128,
+        sliding_window_default=4096,
+        swa="qwen2",
+        qk_norm=True,
+    ),
+    "mixtral": _Family("Mixtral", ("rope_theta",), 1e6, False, "gated", 2, False, False, False, False, moe="mixtral"),
+    "qwen2_moe": _Family(
+        "Qwen2-MoE",
+        ("rope_theta",),
+        10000.0,
+        False,
+        "gated",
+        2,
+        False,
+        True,
+        False,
+        False,
+        sliding_window_default=4096,
+        swa="qwen2",
+        moe="qwen2_moe",
+    ),
+    "qwen3_moe": _Family(
+        "Qwen3-MoE",
+        ("rope_theta",),
+        10000.0,
+        False,
+        "gated",
+        2,
+        False,
+        ("attention_bias", False),
+        ("attention_bias", False),
+        False,
+        head_dim_default=128,
+        sliding_window_default=4096,
+        swa="qwen2",
+        qk_norm=True,
+        moe="qwen3_moe",
+    ),
+    "deepseek_v2": _Family(
+        "DeepSeek-V2",
+        ("rope_theta",),
+        10000.0,
+        False,
+        "gated",
+        2,
+        False,
+        False,
+        ("attention_bias", False),
+        False,
+        swa="none",
+        moe="deepseek",
+        mla=True,
+    ),
+    "deepseek_v3": _Family(
+        "DeepSeek-V3",
+        ("rope_theta",),
+        10000.0,
+        False,
+        "gated",
+        2,
+        False,
+        False,
+        ("attention_bias", False),
+        False,
+        swa="none",
+        moe="deepseek",
+        mla=True,
+    ),
 }
 
 SUPPORTED_FAMILIES: tuple[str, ...] = tuple(sorted(_FAMILIES))
@@ -128,8 +241,9 @@ class ConfigPreset:
 
         recipe = get_recipe(recipe_id)
         if not recipe.takes_preset:
-            raise InputError("config", self.source, f"{recipe.id} has no model parameters, so a config.json "
-                                                    "cannot fill it")
+            raise InputError(
+                "config", self.source, f"{recipe.id} has no model parameters, so a config.json cannot fill it"
+            )
         return fill_architecture(recipe, {**self.extension, **self.params, **self.serving}, overrides)
 
     def register(self, name: str | None = None, origin: str | None = None) -> str:
@@ -140,15 +254,23 @@ class ConfigPreset:
         name = self.name if name is None else name
         if name is None:
             raise InputError("name", None, "is required: this config names no model; pass name=")
-        register_preset(name, origin=origin or f"config.json ({self.source})", **self.extension, **self.params,
-                        **self.serving)
+        register_preset(
+            name, origin=origin or f"config.json ({self.source})", **self.extension, **self.params, **self.serving
+        )
         return name
 
     def to_dict(self) -> dict:
         """Plain, JSON-clean data: name, family, source, params, notes, n_params_breakdown."""
-        return {"name": self.name, "family": self.family, "source": self.source, "params": dict(self.params),
-                "notes": list(self.notes), "n_params_breakdown": dict(self.n_params_breakdown),
-                "extension": dict(self.extension), "serving": dict(self.serving)}
+        return {
+            "name": self.name,
+            "family": self.family,
+            "source": self.source,
+            "params": dict(self.params),
+            "notes": list(self.notes),
+            "n_params_breakdown": dict(self.n_params_breakdown),
+            "extension": dict(self.extension),
+            "serving": dict(self.serving),
+        }
 
 
 # ── reading the config ───────────────────────────────────────────────────────
@@ -179,8 +301,10 @@ def preset_from_config(config: Any, *, family: str | None = None, n_params: floa
     if family is not None and (not isinstance(family, str) or family not in _FAMILIES):
         raise InputError("family", family, "must be one of: " + ", ".join(SUPPORTED_FAMILIES))
     if model_type is _MISSING:
-        errors["model_type"] = (None, "is missing: the family decides the layer layout; "
-                                      "supported: " + ", ".join(SUPPORTED_FAMILIES))
+        errors["model_type"] = (
+            None,
+            "is missing: the family decides the layer layout; supported: " + ", ".join(SUPPORTED_FAMILIES),
+        )
         spec = None
     elif not isinstance(model_type, str) or not 0 < len(model_type) <= 100:
         errors["model_type"] = (_clip(model_type), "must be a family name (text of at most 100 characters)")
@@ -198,11 +322,18 @@ def preset_from_config(config: Any, *, family: str | None = None, n_params: floa
         _generic(r, notes, None)
         missing: dict[str, Any] = {"model_type": errors.pop("model_type", None)}
         if missing["model_type"] is None:
-            hint = " (it holds a text_config: pass config['text_config'])" if isinstance(
-                data.get("text_config"), dict) else ""
-            missing["model_type"] = (model_type, "is not a supported family (" + ", ".join(SUPPORTED_FAMILIES)
-                                     + f"){hint}; missing for a preset: n_params, whose count needs the "
-                                     "family's layer layout: pass n_params=, or family= for the same layout")
+            hint = (
+                " (it holds a text_config: pass config['text_config'])"
+                if isinstance(data.get("text_config"), dict)
+                else ""
+            )
+            missing["model_type"] = (
+                model_type,
+                "is not a supported family ("
+                + ", ".join(SUPPORTED_FAMILIES)
+                + f"){hint}; missing for a preset: n_params, whose count needs the "
+                "family's layer layout: pass n_params=, or family= for the same layout",
+            )
         raise InputError.from_errors({**missing, **errors})
 
     fields = _generic(r, notes, spec)
@@ -222,17 +353,25 @@ def preset_from_config(config: Any, *, family: str | None = None, n_params: floa
         n_params = breakdown["total"]
 
     raw = {
-        "theta": fields["theta"], "T_train": fields["T_train"],
-        "n_attention_heads": fields["heads"], "n_kv_heads": fields["kv_heads"], "d_head": fields["d_head"],
-        "n_layers": fields["layers"], "n_params": n_params, "has_SWA": fields["has_SWA"],
+        "theta": fields["theta"],
+        "T_train": fields["T_train"],
+        "n_attention_heads": fields["heads"],
+        "n_kv_heads": fields["kv_heads"],
+        "d_head": fields["d_head"],
+        "n_layers": fields["layers"],
+        "n_params": n_params,
+        "has_SWA": fields["has_SWA"],
     }
     params = {}
     for key, param in ARCHITECTURE.items():
         try:
             params[key] = coerce(param, raw[key])
         except InputError as exc:
-            why = (" (counted from vocab_size, hidden_size, intermediate_size and num_hidden_layers)"
-                   if key == "n_params" else "")
+            why = (
+                " (counted from vocab_size, hidden_size, intermediate_size and num_hidden_layers)"
+                if key == "n_params"
+                else ""
+            )
             errors[key] = (raw[key], exc.allowed + why)
     for key, value in serving.items():
         try:
@@ -241,8 +380,7 @@ def preset_from_config(config: Any, *, family: str | None = None, n_params: floa
             errors[key] = (value, exc.allowed)
     if errors:
         raise InputError.from_errors(errors)
-    return ConfigPreset(params, notes, model_type, _name(data, path), source, breakdown, dict(fields["rope"]),
-                        serving)
+    return ConfigPreset(params, notes, model_type, _name(data, path), source, breakdown, dict(fields["rope"]), serving)
 
 
 def _read(config: Any) -> tuple[Mapping, str, Path | None]:
@@ -262,8 +400,11 @@ def _read(config: Any) -> tuple[Mapping, str, Path | None]:
     if not path.is_file():
         raise InputError("config", str(path), "must be a file")
     if size > MAX_CONFIG_BYTES:
-        raise InputError("config", str(path), f"is {size:,} bytes; a config.json is a few KB, "
-                                              f"at most {MAX_CONFIG_BYTES:,} bytes are read")
+        raise InputError(
+            "config",
+            str(path),
+            f"is {size:,} bytes; a config.json is a few KB, at most {MAX_CONFIG_BYTES:,} bytes are read",
+        )
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -287,8 +428,16 @@ class _Reader:
     def has(self, key: str) -> bool:
         return self.data.get(key) is not None
 
-    def int(self, key: str, low: int, high: int, default: Any = _MISSING, *, where: Mapping | None = None,
-            name: str | None = None) -> int | None:
+    def int(
+        self,
+        key: str,
+        low: int,
+        high: int,
+        default: Any = _MISSING,
+        *,
+        where: Mapping | None = None,
+        name: str | None = None,
+    ) -> int | None:
         source = self.data if where is None else where
         param = Param(name or key, name or key, "int", low=low, high=high)
         value = source.get(key, _MISSING)
@@ -298,8 +447,9 @@ class _Reader:
             return None if default is _MISSING else default
         return self._coerce(param, value)
 
-    def number(self, key: str, low: float, high: float, *, where: Mapping | None = None,
-               name: str | None = None) -> float | None:
+    def number(
+        self, key: str, low: float, high: float, *, where: Mapping | None = None, name: str | None = None
+    ) -> float | None:
         source = self.data if where is None else where
         param = Param(name or key, name or key, "float", low=low, low_open=True, high=high)
         return self._coerce(param, source.get(key))
@@ -359,9 +509,13 @@ def _generic(r: _Reader, notes: list[str], spec: _Family | None) -> dict:
             if kv > heads:
                 r.errors.setdefault("num_key_value_heads", (kv, f"must be <= num_attention_heads ({heads})"))
             elif heads % kv:
-                r.errors.setdefault("num_key_value_heads",
-                                    (kv, f"must divide num_attention_heads ({heads}): each KV head serves "
-                                         "a whole group of query heads"))
+                r.errors.setdefault(
+                    "num_key_value_heads",
+                    (
+                        kv,
+                        f"must divide num_attention_heads ({heads}): each KV head serves a whole group of query heads",
+                    ),
+                )
     else:
         kv = heads
     out["kv_heads"] = kv
@@ -373,14 +527,16 @@ def _generic(r: _Reader, notes: list[str], spec: _Family | None) -> dict:
             notes.append(f"head_dim is absent: {label}'s default of {d_head} is used.")
         elif out["hidden"] is not None and heads is not None:
             if out["hidden"] % heads:
-                r.errors.setdefault("hidden_size", (out["hidden"], f"must be a multiple of num_attention_heads "
-                                                                   f"({heads}) when head_dim is not given"))
+                r.errors.setdefault(
+                    "hidden_size",
+                    (out["hidden"], f"must be a multiple of num_attention_heads ({heads}) when head_dim is not given"),
+                )
             else:
                 d_head = out["hidden"] // heads
     out["d_head"] = d_head
 
     theta = None
-    for key in (spec.theta_keys if spec else ("rope_theta",)):
+    for key in spec.theta_keys if spec else ("rope_theta",):
         if r.has(key):
             theta = r.number(key, 0, 1e10)
             break
@@ -398,8 +554,10 @@ def _generic(r: _Reader, notes: list[str], spec: _Family | None) -> dict:
     if spec is not None and spec.label == "GPT-NeoX" and r.has("rotary_pct"):
         pct = r.number("rotary_pct", 0, 1)
         if pct is not None and pct < 1 and d_head is not None:
-            notes.append(f"GPT-NeoX rotates only {pct:.0%} of each head's dimensions (rotary_pct = {pct:g}); "
-                         f"d_head is the full head size, {d_head}.")
+            notes.append(
+                f"GPT-NeoX rotates only {pct:.0%} of each head's dimensions (rotary_pct = {pct:g}); "
+                f"d_head is the full head size, {d_head}."
+            )
     return out
 
 
@@ -420,8 +578,14 @@ def _context(r: _Reader, notes: list[str]) -> tuple[int | None, int | None, dict
     factor = None
     if scaling.get("factor") is not None:
         factor = r.number("factor", 0, 1e6, where=scaling, name="rope_scaling.factor")
-    original = r.int("original_max_position_embeddings", 1, 100_000_000, default=None, where=scaling,
-                     name="rope_scaling.original_max_position_embeddings")
+    original = r.int(
+        "original_max_position_embeddings",
+        1,
+        100_000_000,
+        default=None,
+        where=scaling,
+        name="rope_scaling.original_max_position_embeddings",
+    )
     key = "rope_scaling.original_max_position_embeddings"
     if original is None and "original_max_position_embeddings" not in scaling:
         original = r.int("original_max_position_embeddings", 1, 100_000_000, default=None)
@@ -430,22 +594,27 @@ def _context(r: _Reader, notes: list[str]) -> tuple[int | None, int | None, dict
     if max_pos is None:
         return None, None, {}
     if original is None:
-        notes.append(f"{what} is set without an original length: T_train is max_position_embeddings "
-                     f"({max_pos:,}), which transformers reads as the pre-scaling length.")
+        notes.append(
+            f"{what} is set without an original length: T_train is max_position_embeddings "
+            f"({max_pos:,}), which transformers reads as the pre-scaling length."
+        )
         return max_pos, max_pos, {}
     if original > max_pos:
         r.errors.setdefault(key, (original, f"must be <= max_position_embeddings ({max_pos:,})"))
         return None, max_pos, {}
-    notes.append(f"{what} stretches RoPE to {max_pos:,} tokens; T_train is the pre-scaling length "
-                 f"{original:,}, and θ is the unscaled rope_theta, so γ does not see the scaling.")
+    notes.append(
+        f"{what} stretches RoPE to {max_pos:,} tokens; T_train is the pre-scaling length "
+        f"{original:,}, and θ is the unscaled rope_theta, so γ does not see the scaling."
+    )
     extension = {"T_extended": max_pos, "rope_factor": factor} if max_pos > original else {}
     if extension and (factor is None or factor < 1):
         extension["rope_factor"] = None
     return original, max_pos, extension
 
 
-def _sliding_window(r: _Reader, notes: list[str], spec: _Family | None, max_pos: int | None,
-                    layers: int | None) -> bool:
+def _sliding_window(
+    r: _Reader, notes: list[str], spec: _Family | None, max_pos: int | None, layers: int | None
+) -> bool:
     """True when some layer attends through a window shorter than the context."""
     if spec is not None and spec.swa == "none":
         return False
@@ -461,16 +630,22 @@ def _sliding_window(r: _Reader, notes: list[str], spec: _Family | None, max_pos:
             return False
         first = r.int("max_window_layers", 0, 1000, default=28)
         if layers is not None and first is not None and first >= layers:
-            notes.append(f"use_sliding_window is true but max_window_layers = {first} covers all {layers} "
-                         "layers, so no layer uses the window: has_SWA = false.")
+            notes.append(
+                f"use_sliding_window is true but max_window_layers = {first} covers all {layers} "
+                "layers, so no layer uses the window: has_SWA = false."
+            )
             return False
     if window >= max_pos:
-        notes.append(f"sliding_window = {window:,} is at least the context ({max_pos:,}), so it never "
-                     "limits attention: has_SWA = false.")
+        notes.append(
+            f"sliding_window = {window:,} is at least the context ({max_pos:,}), so it never "
+            "limits attention: has_SWA = false."
+        )
         return False
     if not present:
-        notes.append(f"sliding_window is absent: {spec.label if spec else 'the'} default of {window:,} tokens "
-                     f"applies, shorter than the context ({max_pos:,}): has_SWA = true.")
+        notes.append(
+            f"sliding_window is absent: {spec.label if spec else 'the'} default of {window:,} tokens "
+            f"applies, shorter than the context ({max_pos:,}): has_SWA = true."
+        )
     elif spec is not None and spec.label == "Gemma-2":
         notes.append(f"Gemma-2 alternates global layers with {window:,}-token sliding-window layers: has_SWA = true.")
     else:
@@ -519,8 +694,13 @@ def _count(r: _Reader, spec: _Family, fields: dict) -> dict[str, int]:
     embeddings = vocab * h * (1 if tied else 2)
     norms = layers * (spec.norms_per_layer * norm + (2 * d if spec.qk_norm else 0)) + norm
     total = embeddings + layers * (attention + mlp) + norms
-    return {"embeddings": embeddings, "attention": layers * attention, "mlp": layers * mlp, "norms": norms,
-            "total": total}
+    return {
+        "embeddings": embeddings,
+        "attention": layers * attention,
+        "mlp": layers * mlp,
+        "norms": norms,
+        "total": total,
+    }
 
 
 def _mla_fields(r: _Reader, notes: list[str], fields: dict, serving: dict) -> None:
@@ -534,11 +714,13 @@ def _mla_fields(r: _Reader, notes: list[str], fields: dict, serving: dict) -> No
         return
     fields["d_head"] = nope + rope
     serving["kv_latent_dim"] = rank + rope
-    notes.append(f"Multi-head latent attention: the KV cache holds kv_lora_rank + qk_rope_head_dim = {rank} + "
-                 f"{rope} = {rank + rope} numbers per layer and token (kv_latent_dim), not 2·n_kv·d_head; "
-                 f"d_head is the query/key head width qk_nope_head_dim + qk_rope_head_dim = {nope + rope}. "
-                 "X-5 and FIT read kv_latent_dim; X-2 and X-19 count the KV cache as if keys and values "
-                 "were cached per head.")
+    notes.append(
+        f"Multi-head latent attention: the KV cache holds kv_lora_rank + qk_rope_head_dim = {rank} + "
+        f"{rope} = {rank + rope} numbers per layer and token (kv_latent_dim), not 2·n_kv·d_head; "
+        f"d_head is the query/key head width qk_nope_head_dim + qk_rope_head_dim = {nope + rope}. "
+        "X-5 and FIT read kv_latent_dim; X-2 and X-19 count the KV cache as if keys and values "
+        "were cached per head."
+    )
 
 
 def _count_moe(r: _Reader, spec: _Family, fields: dict, notes: list[str]) -> dict[str, int]:
@@ -566,8 +748,9 @@ def _count_moe(r: _Reader, spec: _Family, fields: dict, notes: list[str]) -> dic
         shared_inter = (inter or 0) * n_shared
     else:
         n_exp, inter = r.int("num_experts", 1, 100_000), r.int("moe_intermediate_size", 1, 10**7)
-        shared_inter = (r.int("shared_expert_intermediate_size", 0, 10**7, default=0) or 0
-                        if spec.moe == "qwen2_moe" else 0)
+        shared_inter = (
+            r.int("shared_expert_intermediate_size", 0, 10**7, default=0) or 0 if spec.moe == "qwen2_moe" else 0
+        )
     dense_inter = r.int("intermediate_size", 1, 10**7)
     present = _all_given(vocab, h, layers, heads, kv, d, per_tok, n_exp, inter, dense_inter)
     if present is None:
@@ -623,13 +806,23 @@ def _count_moe(r: _Reader, spec: _Family, fields: dict, notes: list[str]) -> dic
     total = embeddings + layers * attention + mlp + norms
     active = embeddings + layers * attention + n_sparse * sparse_active + n_dense * dense_mlp + norms
     if spec.moe == "deepseek" and (r.get("num_nextn_predict_layers") or 0):
-        notes.append(f"num_nextn_predict_layers = {r.get('num_nextn_predict_layers')}: the multi-token-prediction "
-                     "layer is not counted (it is not used to generate text one token at a time).")
-    notes.append(f"Mixture of experts: {n_sparse} of {layers} layers route each token to {per_tok} of {n_exp} experts"
-                 + (" plus the shared expert" if shared_inter else "")
-                 + f"; n_params counts every expert ({total:,}), n_active_params what one token reads ({active:,}).")
-    return {"embeddings": embeddings, "attention": layers * attention, "mlp": mlp, "norms": norms,
-            "total": total, "active": active}
+        notes.append(
+            f"num_nextn_predict_layers = {r.get('num_nextn_predict_layers')}: the multi-token-prediction "
+            "layer is not counted (it is not used to generate text one token at a time)."
+        )
+    notes.append(
+        f"Mixture of experts: {n_sparse} of {layers} layers route each token to {per_tok} of {n_exp} experts"
+        + (" plus the shared expert" if shared_inter else "")
+        + f"; n_params counts every expert ({total:,}), n_active_params what one token reads ({active:,})."
+    )
+    return {
+        "embeddings": embeddings,
+        "attention": layers * attention,
+        "mlp": mlp,
+        "norms": norms,
+        "total": total,
+        "active": active,
+    }
 
 
 def _sparse_layers(r: _Reader, spec: _Family, layers: int) -> list[int] | None:
@@ -666,7 +859,7 @@ def _name(data: Mapping, path: Path | None) -> str | None:
     if _HASH.match(folder.name) and folder.parent.name == "snapshots":
         cached = folder.parent.parent.name
         if cached.startswith("models--") and cached.count("--") >= 2:
-            return "/".join(cached[len("models--"):].split("--", 1))
+            return "/".join(cached[len("models--") :].split("--", 1))
     return folder.name[:200] or None
 
 
@@ -676,4 +869,3 @@ def describe_breakdown(breakdown: Mapping[str, int]) -> str:
         return ""
     parts = " + ".join(f"{k} {breakdown[k]:,}" for k in ("embeddings", "attention", "mlp", "norms"))
     return f"{breakdown['total']:,} = {parts}"
-

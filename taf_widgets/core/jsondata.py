@@ -17,6 +17,7 @@ __all__ = ["parse_json_object"]
 def parse_json_object(text: str, field_name: str, where: str) -> dict:
     """Parse JSON text that must be an object; reject NaN/Infinity, duplicate keys, deep
     nesting and out-of-range numbers with an :class:`InputError` on ``field_name``."""
+
     def no_constant(name: str) -> Any:
         raise ValueError(f"{name} is not a JSON number")
 

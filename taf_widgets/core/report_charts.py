@@ -6,8 +6,20 @@ This module keeps the names the report and older code import.
 
 from __future__ import annotations
 
-from .charts.spec import (BLUE, GREEN, GREY, ORANGE, PINK, POINTS, PURPLE, RED, ChartSpec, Series, decades_around,
-                          log_grid)
+from .charts.spec import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    PINK,
+    POINTS,
+    PURPLE,
+    RED,
+    ChartSpec,
+    Series,
+    decades_around,
+    log_grid,
+)
 from .charts.svg import HEIGHT, WIDTH, _decade_ticks, _nice_ticks, render_svg, tick_label
 from .recipes import RecipeResult, get_recipe
 
@@ -15,8 +27,21 @@ __all__ = ["ChartSpec", "Series", "chart_specs", "render_svg", "tick_label", "PO
 
 _log_grid = log_grid
 _decades_around = decades_around
-__all__ += ["BLUE", "GREEN", "GREY", "ORANGE", "PINK", "PURPLE", "RED", "WIDTH", "HEIGHT", "_decade_ticks",
-            "_nice_ticks", "_log_grid", "_decades_around"]
+__all__ += [
+    "BLUE",
+    "GREEN",
+    "GREY",
+    "ORANGE",
+    "PINK",
+    "PURPLE",
+    "RED",
+    "WIDTH",
+    "HEIGHT",
+    "_decade_ticks",
+    "_nice_ticks",
+    "_log_grid",
+    "_decades_around",
+]
 
 
 def chart_specs(result: RecipeResult) -> list[ChartSpec]:

@@ -59,13 +59,22 @@ class SweepRows(list):
         try:
             import pandas
         except ImportError:
-            raise ImportError("to_dataframe needs pandas (pip install pandas); the sweep rows "
-                              "themselves are plain dicts and need nothing") from None
+            raise ImportError(
+                "to_dataframe needs pandas (pip install pandas); the sweep rows "
+                "themselves are plain dicts and need nothing"
+            ) from None
         return pandas.DataFrame(list(self), columns=self.columns)
 
 
-def sweep(recipe_id: str, param: str, values: Iterable[Any], preset: str | None = None, *,
-          on_error: str = "raise", **fixed: Any) -> SweepRows:
+def sweep(
+    recipe_id: str,
+    param: str,
+    values: Iterable[Any],
+    preset: str | None = None,
+    *,
+    on_error: str = "raise",
+    **fixed: Any,
+) -> SweepRows:
     """Run ``recipe_id`` once per value of ``param``, everything else held at ``fixed``
     (over ``preset`` where given). Returns :class:`SweepRows`, one row per value, in order.
 
@@ -78,8 +87,7 @@ def sweep(recipe_id: str, param: str, values: Iterable[Any], preset: str | None 
     if not isinstance(param, str) or param not in names:
         raise InputError("param", param, f"must be a parameter of {recipe.id}: " + ", ".join(names))
     if param in fixed:
-        raise InputError(param, fixed[param], "is the swept parameter: give its values in values, "
-                                              "not as a fixed value")
+        raise InputError(param, fixed[param], "is the swept parameter: give its values in values, not as a fixed value")
     if on_error not in ("raise", "row"):
         raise InputError("on_error", on_error, "must be 'raise' or 'row'")
     if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
@@ -88,8 +96,9 @@ def sweep(recipe_id: str, param: str, values: Iterable[Any], preset: str | None 
     if not values:
         raise InputError("values", values, "must hold at least one value")
     if len(values) > MAX_SWEEP_VALUES:
-        raise InputError("values", f"more than {MAX_SWEEP_VALUES:,} values",
-                         f"must hold at most {MAX_SWEEP_VALUES:,} values")
+        raise InputError(
+            "values", f"more than {MAX_SWEEP_VALUES:,} values", f"must hold at most {MAX_SWEEP_VALUES:,} values"
+        )
 
     columns = _columns(recipe)
     blank = dict.fromkeys(f.key for f in columns)
@@ -100,10 +109,27 @@ def sweep(recipe_id: str, param: str, values: Iterable[Any], preset: str | None 
         except InputError as exc:
             if on_error == "raise" or param not in exc.errors:
                 raise
-            rows.append({param: value, "verdict": None, "tone": None, **blank, "confidence": None, "caveats": None,
-                         "error": str(exc)})
+            rows.append(
+                {
+                    param: value,
+                    "verdict": None,
+                    "tone": None,
+                    **blank,
+                    "confidence": None,
+                    "caveats": None,
+                    "error": str(exc),
+                }
+            )
             continue
-        rows.append({param: result.inputs[param], "verdict": result.verdict, "tone": result.tone,
-                     **{f.key: f.get(result) for f in columns}, "confidence": result.confidence["band"],
-                     "caveats": ",".join(result.caveats), "error": None})
+        rows.append(
+            {
+                param: result.inputs[param],
+                "verdict": result.verdict,
+                "tone": result.tone,
+                **{f.key: f.get(result) for f in columns},
+                "confidence": result.confidence["band"],
+                "caveats": ",".join(result.caveats),
+                "error": None,
+            }
+        )
     return SweepRows(rows, recipe.id, param)

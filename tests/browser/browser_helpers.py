@@ -11,8 +11,9 @@ def type_and_wait(page, root, name: str, text: str, timeout: float = 15_000) -> 
     field = root.locator(f"[data-param={name}]")
     field.fill(text)
     field.press("Enter")
-    page.wait_for_function("([el, r]) => Number(el.dataset.revision) > r",
-                           arg=[root.element_handle(), revision], timeout=timeout)
+    page.wait_for_function(
+        "([el, r]) => Number(el.dataset.revision) > r", arg=[root.element_handle(), revision], timeout=timeout
+    )
     return int(root.get_attribute("data-revision"))
 
 
@@ -24,8 +25,10 @@ def wait_widget(page, selector: str = ".taf-recipe", timeout: float = 60_000):
 
 # JS: what the bqplot figures draw, path by path in document order: its shape (`d`) and where
 # it is placed (a scatter dot keeps its shape and moves by its group's `transform`).
-DRAWN_JS = ("(p => (p.getAttribute('d') || '') + '@' + (p.getAttribute('transform') || '')"
-            " + '@' + ((p.parentNode && p.parentNode.getAttribute && p.parentNode.getAttribute('transform')) || ''))")
+DRAWN_JS = (
+    "(p => (p.getAttribute('d') || '') + '@' + (p.getAttribute('transform') || '')"
+    " + '@' + ((p.parentNode && p.parentNode.getAttribute && p.parentNode.getAttribute('transform')) || ''))"
+)
 ALL_PATHS_JS = f"Array.from(document.querySelectorAll('.bqplot path')).map({DRAWN_JS})"
 
 
@@ -43,12 +46,15 @@ def decode_kernel_frame(payload) -> dict | None:
     try:
         if isinstance(payload, str):
             msg = json.loads(payload)
-            return {"channel": msg.get("channel"), "msg_type": msg.get("header", {}).get("msg_type"),
-                    "content": msg.get("content")}
+            return {
+                "channel": msg.get("channel"),
+                "msg_type": msg.get("header", {}).get("msg_type"),
+                "content": msg.get("content"),
+            }
         data = bytes(payload)
         (count,) = struct.unpack_from("<Q", data, 0)
         offsets = struct.unpack_from(f"<{count}Q", data, 8)
-        parts = [data[offsets[i]:offsets[i + 1]] for i in range(count - 1)]
+        parts = [data[offsets[i] : offsets[i + 1]] for i in range(count - 1)]
         header = json.loads(parts[1])
         content = json.loads(parts[4]) if len(parts) > 4 and parts[4] else None
         return {"channel": parts[0].decode(), "msg_type": header.get("msg_type"), "content": content}

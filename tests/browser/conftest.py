@@ -19,20 +19,28 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("TAF_ARTIFACTS", ROOT / "test-artifacts"))
 CHROMIUM = os.environ.get("TAF_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 # Console messages that are known and harmless in an offline Voilà or JupyterLab page.
 HARMLESS = [
-    re.compile(p, re.I) for p in (
+    re.compile(p, re.I)
+    for p in (
         r"_JUPYTERLAB\.CORE_OUTPUT|version .* of .* requested|semver",  # version negotiation notices
         r"Failed to load resource: net::ERR_CONNECTION_REFUSED",  # a server stopped under an open page
         r"favicon",
@@ -115,12 +123,22 @@ class VoilaServer:
         self.port = free_port()
         self.log = open(ARTIFACTS / f"voila-{self.port}.log", "w")
         # The way the dashboard is served (make dashboard): Voilà with TCP_NODELAY websockets.
-        cmd = [sys.executable, "-m", "taf_widgets.serve", "--no-browser", "--Voila.ip=127.0.0.1", f"--port={self.port}",
-               "--MappingKernelManager.cull_idle_timeout=20", "--MappingKernelManager.cull_interval=5",
-               "--Voila.root_dir=" + str(folder), "--show_tracebacks=True"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "taf_widgets.serve",
+            "--no-browser",
+            "--Voila.ip=127.0.0.1",
+            f"--port={self.port}",
+            "--MappingKernelManager.cull_idle_timeout=20",
+            "--MappingKernelManager.cull_interval=5",
+            "--Voila.root_dir=" + str(folder),
+            "--show_tracebacks=True",
+        ]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen(cmd, cwd=folder, stdout=self.log, stderr=subprocess.STDOUT, env=env,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, cwd=folder, stdout=self.log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
         wait_http(f"http://127.0.0.1:{self.port}/", proc=self.proc)
 
     def url(self, notebook: str) -> str:
@@ -140,9 +158,11 @@ def artifacts() -> Path:
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install it with 'apt-get install -y chromium' "
-                    "(or set TAF_CHROMIUM to a Chromium binary). The browser tests never download one.",
-                    pytrace=False)
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install it with 'apt-get install -y chromium' "
+            "(or set TAF_CHROMIUM to a Chromium binary). The browser tests never download one.",
+            pytrace=False,
+        )
     return CHROMIUM
 
 
@@ -232,21 +252,43 @@ class LabServer:
         self.home = home
         settings = home / "data" / "lab" / "settings"
         settings.mkdir(parents=True)
-        (settings / "overrides.json").write_text(json.dumps({
-            "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
-            # Render every cell, so widgets below the fold exist for the tests.
-            "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
-        }))
-        env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
-               "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "PYTHONUNBUFFERED": "1"}
+        (settings / "overrides.json").write_text(
+            json.dumps(
+                {
+                    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+                    # Render every cell, so widgets below the fold exist for the tests.
+                    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+                }
+            )
+        )
+        env = {
+            **os.environ,
+            "JUPYTER_CONFIG_DIR": str(home / "config"),
+            "JUPYTER_DATA_DIR": str(home / "data"),
+            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+            "PYTHONUNBUFFERED": "1",
+        }
         self.log = open(ARTIFACTS / f"jupyterlab-{self.port}.log", "w")
-        cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
-               "--allow-root", "--IdentityProvider.token=", "--ServerApp.password=",
-               "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={folder}",
-               "--LabApp.expose_app_in_browser=True",
-               "--MappingKernelManager.cull_idle_timeout=60", "--MappingKernelManager.cull_interval=10"]
-        self.proc = subprocess.Popen(cmd, cwd=folder, stdout=self.log, stderr=subprocess.STDOUT, env=env,
-                                     start_new_session=True)
+        cmd = [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={self.port}",
+            "--allow-root",
+            "--IdentityProvider.token=",
+            "--ServerApp.password=",
+            "--ServerApp.disable_check_xsrf=True",
+            f"--ServerApp.root_dir={folder}",
+            "--LabApp.expose_app_in_browser=True",
+            "--MappingKernelManager.cull_idle_timeout=60",
+            "--MappingKernelManager.cull_interval=10",
+        ]
+        self.proc = subprocess.Popen(
+            cmd, cwd=folder, stdout=self.log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
         wait_http(f"http://127.0.0.1:{self.port}/api", timeout=90, proc=self.proc)
 
     def url(self, notebook: str) -> str:

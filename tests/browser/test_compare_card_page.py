@@ -16,14 +16,17 @@ def test_compare_shows_a_column_per_model_and_a_shared_change_reruns_all(voila, 
     root = page.locator(".taf-compare")
     root.locator("[data-role=columns] .taf-column").first.wait_for(timeout=60_000)
     unit = page.locator(".taf-compare-widget")
-    page.wait_for_function("(el) => Array.from(el.querySelectorAll('.bqplot path'))"
-                           ".some(p => (p.getAttribute('d') || '').length > 10)", arg=unit.element_handle(),
-                           timeout=30_000)
+    page.wait_for_function(
+        "(el) => Array.from(el.querySelectorAll('.bqplot path')).some(p => (p.getAttribute('d') || '').length > 10)",
+        arg=unit.element_handle(),
+        timeout=30_000,
+    )
     columns = root.locator(".taf-column")
     assert [columns.nth(i).get_attribute("data-model") for i in range(columns.count())] == MODELS
     expected = CompareWidget("X-2", presets=MODELS, T_eval=32768)
-    assert [columns.nth(i).locator("[data-role=verdict]").inner_text() for i in range(3)] == \
-        [r["verdict"] for r in expected.results]
+    assert [columns.nth(i).locator("[data-role=verdict]").inner_text() for i in range(3)] == [
+        r["verdict"] for r in expected.results
+    ]
     unit.screenshot(path=str(artifacts / "compare-x2.png"))
 
     revision = int(root.get_attribute("data-revision"))
@@ -31,13 +34,16 @@ def test_compare_shows_a_column_per_model_and_a_shared_change_reruns_all(voila, 
     field = root.locator("[data-param=T_eval]")
     field.fill("4096")
     field.press("Enter")
-    page.wait_for_function("([el, r]) => Number(el.dataset.revision) > r", arg=[root.element_handle(), revision],
-                           timeout=15_000)
+    page.wait_for_function(
+        "([el, r]) => Number(el.dataset.revision) > r", arg=[root.element_handle(), revision], timeout=15_000
+    )
     expected.set(T_eval=4096)
-    assert [columns.nth(i).locator("[data-role=verdict]").inner_text() for i in range(3)] == \
-        [r["verdict"] for r in expected.results]
-    page.wait_for_function(f"([el, before]) => ({PATHS})(el) !== before", arg=[unit.element_handle(), paths],
-                           timeout=10_000)
+    assert [columns.nth(i).locator("[data-role=verdict]").inner_text() for i in range(3)] == [
+        r["verdict"] for r in expected.results
+    ]
+    page.wait_for_function(
+        f"([el, before]) => ({PATHS})(el) !== before", arg=[unit.element_handle(), paths], timeout=10_000
+    )
     field.fill("abc")
     field.press("Enter")
     page.wait_for_function("(el) => el.dataset.stale === 'true'", arg=root.element_handle(), timeout=15_000)
@@ -53,7 +59,9 @@ def test_model_card_shows_every_recipe_and_opens_its_chain(voila, page, artifact
     card.locator("[data-card]").first.wait_for(timeout=60_000)
     expected = ModelCard("meta-llama/Meta-Llama-3-8B", T_eval=32000)
     boxes = card.locator("[data-card]")
-    assert [boxes.nth(i).get_attribute("data-card") for i in range(boxes.count())] == [c["recipe_id"] for c in expected.cards]
+    assert [boxes.nth(i).get_attribute("data-card") for i in range(boxes.count())] == [
+        c["recipe_id"] for c in expected.cards
+    ]
     for i, c in enumerate(expected.cards):
         assert boxes.nth(i).locator(".taf-badge").inner_text() == c["verdict"]
     assert not boxes.nth(0).locator("[data-role=chain]").is_visible()
@@ -72,15 +80,18 @@ def test_compare_fit_shows_each_models_memory_against_usable_memory(voila, page,
     root = page.locator(".taf-compare")
     root.locator("[data-role=columns] .taf-column").first.wait_for(timeout=60_000)
     unit = page.locator(".taf-compare-widget")
-    page.wait_for_function("(el) => Array.from(el.querySelectorAll('.bqplot path'))"
-                           ".some(p => (p.getAttribute('d') || '').length > 10)", arg=unit.element_handle(),
-                           timeout=30_000)
+    page.wait_for_function(
+        "(el) => Array.from(el.querySelectorAll('.bqplot path')).some(p => (p.getAttribute('d') || '').length > 10)",
+        arg=unit.element_handle(),
+        timeout=30_000,
+    )
     models = ["meta-llama/Meta-Llama-3-8B", "Qwen/Qwen2.5-7B"]
     expected = CompareWidget("FIT", presets=models)
     columns = root.locator(".taf-column")
     assert [columns.nth(i).get_attribute("data-model") for i in range(2)] == models
-    assert [columns.nth(i).locator("[data-role=verdict]").inner_text() for i in range(2)] == \
-        [r["verdict"] for r in expected.results]
+    assert [columns.nth(i).locator("[data-role=verdict]").inner_text() for i in range(2)] == [
+        r["verdict"] for r in expected.results
+    ]
     usable = next(s["result"]["usable_GB"] for s in expected.results[0]["chain"] if s["key"] == "total")
     assert f"usable = {usable:,.1f} GB" in unit.inner_text()  # the usable-memory rule's legend
     unit.screenshot(path=str(artifacts / "compare-fit.png"))
@@ -89,8 +100,9 @@ def test_compare_fit_shows_each_models_memory_against_usable_memory(voila, page,
     field = root.locator("[data-param=T_eval]")
     field.fill("262144")
     field.press("Enter")
-    page.wait_for_function("([el, r]) => Number(el.dataset.revision) > r", arg=[root.element_handle(), revision],
-                           timeout=15_000)
+    page.wait_for_function(
+        "([el, r]) => Number(el.dataset.revision) > r", arg=[root.element_handle(), revision], timeout=15_000
+    )
     assert [columns.nth(i).locator("[data-role=verdict]").inner_text() for i in range(2)] == ["KV-BOUND"] * 2
     unit.screenshot(path=str(artifacts / "compare-fit-262k.png"))
     expected.close()

@@ -18,8 +18,9 @@ def test_a_config_json_picked_in_the_page_becomes_the_preset(voila, page, artifa
     revision = int(root.get_attribute("data-revision"))
     config = FIXTURES / "Mistral-7B-v0.1" / "config.json"
     root.locator("[data-role=config-file]").set_input_files(str(config))
-    page.wait_for_function("([el, r]) => Number(el.dataset.revision) > r", arg=[root.element_handle(), revision],
-                           timeout=15_000)
+    page.wait_for_function(
+        "([el, r]) => Number(el.dataset.revision) > r", arg=[root.element_handle(), revision], timeout=15_000
+    )
     derived = preset_from_config(config)
     inputs = json.loads(root.get_attribute("data-result-inputs"))
     assert inputs["n_params"] == derived.params["n_params"] == 7_241_732_096
@@ -33,8 +34,7 @@ def test_a_config_json_picked_in_the_page_becomes_the_preset(voila, page, artifa
     bad.write_text('{"model_type": "llama", "hidden_size": -4096}')
     root.locator("[data-role=config-file]").set_input_files(str(bad))
     error = root.locator("[data-error-for=config]")
-    page.wait_for_function("(el) => el.textContent.includes('hidden_size')", arg=error.element_handle(),
-                           timeout=15_000)
+    page.wait_for_function("(el) => el.textContent.includes('hidden_size')", arg=error.element_handle(), timeout=15_000)
     assert root.get_attribute("data-stale") == "true"
     page.screenshot(path=str(artifacts / "config-load-error.png"), full_page=True)
     assert page.log.unexpected() == []

@@ -37,9 +37,12 @@ def open_tab(page, rid: str):
     root = page.locator(f'.taf-recipe[data-recipe="{rid}"]')
     root.locator("[data-role=chain] tbody tr").first.wait_for(state="visible", timeout=30_000)
     unit = page.locator(".taf-recipe-widget", has=root)
-    page.wait_for_function("(unit) => Array.from(unit.querySelectorAll('.bqplot path'))"
-                           ".some(p => (p.getAttribute('d') || '').length > 10)",
-                           arg=unit.element_handle(), timeout=30_000)
+    page.wait_for_function(
+        "(unit) => Array.from(unit.querySelectorAll('.bqplot path'))"
+        ".some(p => (p.getAttribute('d') || '').length > 10)",
+        arg=unit.element_handle(),
+        timeout=30_000,
+    )
     return root, unit
 
 
@@ -65,14 +68,19 @@ def settle(page, root, quiet_ms: int = 400) -> None:
                if (performance.now() - since >= quiet) resolve(true); else setTimeout(tick, 50);
              };
              tick();
-           })""", arg=[root.element_handle(), quiet_ms], timeout=15_000)
+           })""",
+        arg=[root.element_handle(), quiet_ms],
+        timeout=15_000,
+    )
 
 
 def wait_update(page, root, unit, before: Snapshot) -> Snapshot:
-    page.wait_for_function("([el, r]) => Number(el.dataset.revision) > r",
-                           arg=[root.element_handle(), before.revision], timeout=15_000)
-    page.wait_for_function(f"([unit, before]) => ({PATHS_IN})(unit) !== before",
-                           arg=[unit.element_handle(), before.paths], timeout=10_000)
+    page.wait_for_function(
+        "([el, r]) => Number(el.dataset.revision) > r", arg=[root.element_handle(), before.revision], timeout=15_000
+    )
+    page.wait_for_function(
+        f"([unit, before]) => ({PATHS_IN})(unit) !== before", arg=[unit.element_handle(), before.paths], timeout=10_000
+    )
     after = Snapshot(page, root, unit)
     assert after.rows != before.rows
     assert len(after.rows) == len(before.rows)  # one row per step, always
@@ -112,8 +120,9 @@ def test_dashboard_recipe_answers_field_slider_preset_and_bad_input(dashboard, a
     if recipe.takes_preset:
         before = Snapshot(page, root, unit)
         root.locator("[data-role=preset]").select_option(OTHER_PRESET)
-        page.wait_for_function("([el, r]) => Number(el.dataset.revision) > r",
-                               arg=[root.element_handle(), before.revision], timeout=15_000)
+        page.wait_for_function(
+            "([el, r]) => Number(el.dataset.revision) > r", arg=[root.element_handle(), before.revision], timeout=15_000
+        )
         settle(page, root)
         row = {**get_preset_extras(OTHER_PRESET), **get_preset(OTHER_PRESET)}
         for p in recipe.params:
@@ -158,8 +167,9 @@ LOOK_JS = """() => {
   });
 }"""
 BADGE_SHOWN_JS = "() => { const b = document.querySelector('.taf-badge'); return !!b && b.textContent.trim() !== ''; }"
-CHARTS_DRAWN_JS = ("() => Array.from(document.querySelectorAll('.bqplot path'))"
-                   ".some(p => (p.getAttribute('d') || '').length > 10)")
+CHARTS_DRAWN_JS = (
+    "() => Array.from(document.querySelectorAll('.bqplot path')).some(p => (p.getAttribute('d') || '').length > 10)"
+)
 # JS: the Font Awesome faces the page has loaded (bqplot's figure toolbar draws its icons with them).
 ICON_FONTS_JS = """() => document.fonts.ready.then(fonts =>
   Array.from(fonts).filter(f => f.family.includes('Font Awesome') && f.status === 'loaded').map(f => f.family))"""

@@ -52,7 +52,8 @@ def test_closing_a_dashboard_tab_ends_its_kernel(voila, page, artifacts):
     assert page.locator(".taf-recipe").count() == 1
     page.locator(".lm-TabBar-tab", has_text="X-19 ·").click()
     page.locator('.taf-recipe[data-recipe="X-19"][data-revision] [data-role=chain] tbody tr').first.wait_for(
-        state="visible", timeout=30_000)
+        state="visible", timeout=30_000
+    )
     assert page.locator(".taf-recipe").count() == 2
     page.screenshot(path=str(artifacts / "dashboard-lazy-two-tabs-opened.png"), full_page=True)
     assert page.log.unexpected() == []
@@ -80,8 +81,9 @@ def _load_module():
 
 def test_the_load_benchmarks_client_gets_results_and_ends_its_kernel(voila):
     load = _load_module()
-    client = load.Client(f"http://127.0.0.1:{voila.port}", 0, changes=2, beacon=True, timeout=60,
-                         path="/voila/render/dashboard.ipynb")
+    client = load.Client(
+        f"http://127.0.0.1:{voila.port}", 0, changes=2, beacon=True, timeout=60, path="/voila/render/dashboard.ipynb"
+    )
     # In a thread of its own: the session's Playwright runs an event loop in this one.
     worker = threading.Thread(target=lambda: asyncio.run(client.run()))
     worker.start()

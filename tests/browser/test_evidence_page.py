@@ -19,9 +19,11 @@ def test_use_the_measured_gamma_on_llama3_changes_verdict_caveats_and_chart(voil
     page.goto(voila.url("evidence.ipynb"))
     root = wait_widget(page)
     unit = page.locator(".taf-recipe-widget").first
-    page.wait_for_function("(el) => Array.from(el.querySelectorAll('.bqplot path'))"
-                           ".some(p => (p.getAttribute('d') || '').length > 10)", arg=unit.element_handle(),
-                           timeout=30_000)
+    page.wait_for_function(
+        "(el) => Array.from(el.querySelectorAll('.bqplot path')).some(p => (p.getAttribute('d') || '').length > 10)",
+        arg=unit.element_handle(),
+        timeout=30_000,
+    )
     closed = run_recipe("X-2", preset=LLAMA, T_eval=32000)
     measured = run_recipe("X-2", preset=LLAMA, T_eval=32000, gamma_obs=1.0455)
 
@@ -39,8 +41,9 @@ def test_use_the_measured_gamma_on_llama3_changes_verdict_caveats_and_chart(voil
 
     revision = int(root.get_attribute("data-revision"))
     button.click()
-    page.wait_for_function("([el, r]) => Number(el.dataset.revision) > r", arg=[root.element_handle(), revision],
-                           timeout=15_000)
+    page.wait_for_function(
+        "([el, r]) => Number(el.dataset.revision) > r", arg=[root.element_handle(), revision], timeout=15_000
+    )
     assert verdict.locator(".taf-badge").inner_text() == measured.verdict == "NO"
     assert verdict.get_attribute("data-tone") == "no"
     assert page.evaluate(CAVEATS_JS, verdict.element_handle()) == measured.caveats
@@ -49,10 +52,14 @@ def test_use_the_measured_gamma_on_llama3_changes_verdict_caveats_and_chart(voil
     assert root.locator("[data-param=gamma_obs]").input_value() == "1.0455"
     assert "in use" in button.inner_text() and button.is_disabled()
     # the γ chart now marks γ_obs (its legend names it), and what the figures draw changed
-    page.wait_for_function("(el) => Array.from(el.querySelectorAll('.bqplot')).some(f => "
-                           "f.textContent.includes('γ_obs = 1.0455'))", arg=unit.element_handle(), timeout=10_000)
-    page.wait_for_function(f"([el, before]) => ({PATHS_JS})(el) !== before", arg=[unit.element_handle(), paths],
-                           timeout=10_000)
+    page.wait_for_function(
+        "(el) => Array.from(el.querySelectorAll('.bqplot')).some(f => f.textContent.includes('γ_obs = 1.0455'))",
+        arg=unit.element_handle(),
+        timeout=10_000,
+    )
+    page.wait_for_function(
+        f"([el, before]) => ({PATHS_JS})(el) !== before", arg=[unit.element_handle(), paths], timeout=10_000
+    )
     assert root.locator("[data-role=chain] tbody tr").count() == len(measured.chain)
     unit.screenshot(path=str(artifacts / "evidence-x2-after.png"))
     assert page.log.unexpected() == []
@@ -63,9 +70,12 @@ def test_prediction_vs_measurement_view(voila, page, artifacts):
     page.goto(voila.url("evidence.ipynb"))
     view = page.locator(".taf-evidence-widget")
     view.wait_for(timeout=60_000)
-    page.wait_for_function("(el) => el.querySelectorAll('.bqplot').length === 2 && Array.from("
-                           "el.querySelectorAll('.bqplot path')).some(p => (p.getAttribute('d') || '').length > 10)",
-                           arg=view.element_handle(), timeout=30_000)
+    page.wait_for_function(
+        "(el) => el.querySelectorAll('.bqplot').length === 2 && Array.from("
+        "el.querySelectorAll('.bqplot path')).some(p => (p.getAttribute('d') || '').length > 10)",
+        arg=view.element_handle(),
+        timeout=30_000,
+    )
     text = page.evaluate(FIGURE_TEXT_JS, view.element_handle())
     assert "Does γ_Padé at 2,000 tokens predict the measured γ?" in text
     assert "Meta-Llama-3-8B: attention against distance" in text
@@ -74,11 +84,15 @@ def test_prediction_vs_measurement_view(voila, page, artifacts):
     paths = page.evaluate(PATHS_JS, view.element_handle())
     label = next(text for text, model in _choices() if model == "EleutherAI/pythia-1b")
     view.locator(".taf-evidence-picker select").select_option(label=label)
-    page.wait_for_function("(el) => Array.from(el.querySelectorAll('.bqplot')).some(f => "
-                           "f.textContent.includes('pythia-1b: attention against distance'))",
-                           arg=view.element_handle(), timeout=15_000)
-    page.wait_for_function(f"([el, before]) => ({PATHS_JS})(el) !== before", arg=[view.element_handle(), paths],
-                           timeout=10_000)
+    page.wait_for_function(
+        "(el) => Array.from(el.querySelectorAll('.bqplot')).some(f => "
+        "f.textContent.includes('pythia-1b: attention against distance'))",
+        arg=view.element_handle(),
+        timeout=15_000,
+    )
+    page.wait_for_function(
+        f"([el, before]) => ({PATHS_JS})(el) !== before", arg=[view.element_handle(), paths], timeout=10_000
+    )
     assert "γ_obs = 0.9311" in view.inner_text()
     view.screenshot(path=str(artifacts / "evidence-view-pythia1b.png"))
     assert page.log.unexpected() == []

@@ -94,8 +94,14 @@ def bad_texts(param) -> list[tuple[str, str]]:
     with what its error must quote."""
     far = 1000 * param.high  # "far past the declared bounds"
     zero_allowed = param.low == 0 and not param.low_open  # e.g. no engine overhead: the spec's value
-    return [("-5", "got -5"), *([] if zero_allowed else [("0", "got 0")]), ("abc", "abc"), ("1e400", "1e400"),
-            ("", "empty"), (format(far, "g"), "must be")]
+    return [
+        ("-5", "got -5"),
+        *([] if zero_allowed else [("0", "got 0")]),
+        ("abc", "abc"),
+        ("1e400", "1e400"),
+        ("", "empty"),
+        (format(far, "g"), "must be"),
+    ]
 
 
 class Panel:
@@ -144,9 +150,11 @@ def test_bad_input_is_refused_beside_its_field_and_a_valid_value_recovers(voila,
     outputs = KernelOutputs(page)
     page.set_viewport_size({"width": 1280, "height": 1600})
     page.goto(voila.url("five_widgets.ipynb"))
-    page.wait_for_function("() => document.querySelectorAll('.taf-recipe[data-revision] [data-role=chain] tbody tr')"
-                           ".length > 0 && document.querySelectorAll('.taf-recipe[data-revision]').length === 5",
-                           timeout=60_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.taf-recipe[data-revision] [data-role=chain] tbody tr')"
+        ".length > 0 && document.querySelectorAll('.taf-recipe[data-revision]').length === 5",
+        timeout=60_000,
+    )
     mark = outputs.mark()
     counts = {}
     for rid in RECIPES:
@@ -175,7 +183,7 @@ def try_bad_inputs(page, artifacts, rid: str) -> dict:
         select = panel.root.locator(selector)
         original = select.input_value()
         tried[name] = []
-        for bogus in (BOGUS_CHOICES if name != "preset" else [BOGUS_PRESET]):
+        for bogus in BOGUS_CHOICES if name != "preset" else [BOGUS_PRESET]:
             good = panel.state(name)
             page.evaluate(PICK_BOGUS_JS, [select.element_handle(), bogus])
             tried[name].append(bogus)
@@ -263,8 +271,9 @@ INJECTED_JS = """() => {
 }"""
 
 OPTIONS_JS = "(select) => Array.from(select.options).map(o => [o.value, o.textContent])"
-TICKS_JS = ("(unit) => Array.from(unit.querySelectorAll('.bqplot .axis text, .bqplot .tick text'))"
-            ".map(t => t.textContent)")
+TICKS_JS = (
+    "(unit) => Array.from(unit.querySelectorAll('.bqplot .axis text, .bqplot .tick text')).map(t => t.textContent)"
+)
 
 
 def test_hostile_names_show_as_literal_text_and_never_run(voila, page, artifacts):
@@ -278,17 +287,22 @@ def test_hostile_names_show_as_literal_text_and_never_run(voila, page, artifacts
     outputs = KernelOutputs(page)
     page.set_viewport_size({"width": 1280, "height": 1400})
     page.goto(voila.url("hostile.ipynb"))
-    page.wait_for_function("() => document.querySelectorAll('.taf-recipe[data-revision] [data-role=chain] tbody tr')"
-                           ".length > 0 && document.querySelectorAll('.taf-recipe[data-revision]').length === 5",
-                           timeout=60_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.taf-recipe[data-revision] [data-role=chain] tbody tr')"
+        ".length > 0 && document.querySelectorAll('.taf-recipe[data-revision]').length === 5",
+        timeout=60_000,
+    )
     mark = outputs.mark()
     source = (voila.folder / "hostile.ipynb").read_text()
     assert all(json.dumps(name)[1:-1] in source for name in HOSTILE.values())  # the notebook registers these
     root = {rid: page.locator(f'.taf-recipe[data-recipe="{rid}"]') for rid in RECIPES}
     unit = {rid: page.locator(".taf-recipe-widget", has=root[rid]) for rid in RECIPES}
     # bqplot draws its tick labels once laid out: wait for the X-5 bars to be labelled.
-    page.wait_for_function(f"(unit) => ({TICKS_JS})(unit).includes({json.dumps(HOSTILE['GPU'])})",
-                           arg=unit["X-5"].element_handle(), timeout=30_000)
+    page.wait_for_function(
+        f"(unit) => ({TICKS_JS})(unit).includes({json.dumps(HOSTILE['GPU'])})",
+        arg=unit["X-5"].element_handle(),
+        timeout=30_000,
+    )
 
     # Pickers: the names are option texts and values, exactly, and the selected ones show.
     presets = [HOSTILE["PRESET"], HOSTILE["QUOTE_PRESET"]]
@@ -306,8 +320,13 @@ def test_hostile_names_show_as_literal_text_and_never_run(voila, page, artifacts
     assert [HOSTILE["ENTITY_GPU"], HOSTILE["ENTITY_GPU"]] in gpus
 
     # The chain table and the verdict quote them as text.
-    text = {rid: (root[rid].locator("[data-role=verdict]").inner_text(),
-                  root[rid].locator("[data-role=chain] tbody").inner_text()) for rid in RECIPES}
+    text = {
+        rid: (
+            root[rid].locator("[data-role=verdict]").inner_text(),
+            root[rid].locator("[data-role=chain] tbody").inner_text(),
+        )
+        for rid in RECIPES
+    }
     assert HOSTILE["GPU"] in text["X-5"][0] and HOSTILE["GPU"] in text["X-5"][1]  # the cheapest GPU
     assert HOSTILE["GPU"] in text["X-1"][0] and HOSTILE["API_MODEL"] in text["X-1"][1]
     assert HOSTILE["ENTITY_GPU"] in text["X-3"][0]
@@ -325,17 +344,23 @@ def test_hostile_names_show_as_literal_text_and_never_run(voila, page, artifacts
         option_holder.hover()
     page.wait_for_timeout(300)
     injected = page.evaluate(INJECTED_JS)
-    assert injected == {"handlers": [], "scripts": [], "panel_elements": [], "panel_b": [],
-                        "figure_elements": []}
+    assert injected == {"handlers": [], "scripts": [], "panel_elements": [], "panel_b": [], "figure_elements": []}
     assert dialogs == []
     assert_nothing_printed(page, outputs, mark)
     unit["X-5"].screenshot(path=str(artifacts / "hardening-hostile-X-5.png"))
     unit["X-1"].screenshot(path=str(artifacts / "hardening-hostile-X-1.png"))
     page.screenshot(path=str(artifacts / "hardening-hostile-page.png"), full_page=True)
-    record_counts(artifacts, "hostile_names", {
-        "names": len(HOSTILE), "kinds": {"preset": 2, "gpu": 2, "api_model": 1},
-        "widgets": len(RECIPES), "dialogs": len(dialogs), "injected_elements": 0,
-    })
+    record_counts(
+        artifacts,
+        "hostile_names",
+        {
+            "names": len(HOSTILE),
+            "kinds": {"preset": 2, "gpu": 2, "api_model": 1},
+            "widgets": len(RECIPES),
+            "dialogs": len(dialogs),
+            "injected_elements": 0,
+        },
+    )
 
 
 # ── 3. slider floods ─────────────────────────────────────────────────────────
@@ -403,15 +428,21 @@ def check_flood(page, root, field, param, started_revision: int) -> dict:
     assert revisions == sorted(revisions), revisions  # never backwards
     assert all(json.loads(inputs)["T_eval"] == final for _, _, inputs in rec["shown"][-1:])
     # When did the shown result become (and stay) the final value?
-    last_wrong = max((i for i, (_, _, inputs) in enumerate(rec["shown"]) if json.loads(inputs)["T_eval"] != final),
-                     default=-1)
+    last_wrong = max(
+        (i for i, (_, _, inputs) in enumerate(rec["shown"]) if json.loads(inputs)["T_eval"] != final), default=-1
+    )
     settled_at = rec["shown"][last_wrong + 1][0]
     latency_ms = max(0.0, settled_at - rec["release"])
     assert latency_ms <= 1000, latency_ms
     end_revision = int(root.get_attribute("data-revision"))
-    return {"input_events": rec["inputs"], "recomputations": end_revision - started_revision,
-            "revisions_shown": len(revisions), "release_to_final_ms": round(latency_ms, 1),
-            "final_T_eval": final, "final_position": rec["position"]}
+    return {
+        "input_events": rec["inputs"],
+        "recomputations": end_revision - started_revision,
+        "revisions_shown": len(revisions),
+        "release_to_final_ms": round(latency_ms, 1),
+        "final_T_eval": final,
+        "final_position": rec["position"],
+    }
 
 
 def kernel_counts(page) -> dict:
@@ -436,8 +467,9 @@ def test_a_slider_flood_never_wedges_the_kernel_or_shows_an_older_result(voila, 
     # A real mouse drag through 500 positions: right to 95 %, back to 37 %, released there.
     start = int(root.get_attribute("data-revision"))
     page.evaluate(FLOOD_RECORDER_JS, handles)
-    fractions = ([0.05 + 0.90 * i / 249 for i in range(250)]
-                 + [0.95 - 0.58 * (i + 1) / 250 for i in range(DRAG_POSITIONS - 250)])
+    fractions = [0.05 + 0.90 * i / 249 for i in range(250)] + [
+        0.95 - 0.58 * (i + 1) / 250 for i in range(DRAG_POSITIONS - 250)
+    ]
     xs = [box["x"] + 2 + (box["width"] - 4) * f for f in fractions]
     y = box["y"] + box["height"] / 2
     page.mouse.move(xs[0], y)
@@ -447,8 +479,11 @@ def test_a_slider_flood_never_wedges_the_kernel_or_shows_an_older_result(voila, 
         page.mouse.move(x, y)
     page.mouse.up()
     drag_s = time.perf_counter() - t0
-    counts["mouse_drag"] = {"positions": len(xs), "drag_seconds": round(drag_s, 2),
-                            **check_flood(page, root, field, param, start)}
+    counts["mouse_drag"] = {
+        "positions": len(xs),
+        "drag_seconds": round(drag_s, 2),
+        **check_flood(page, root, field, param, start),
+    }
 
     # Still responsive: another field's change is answered promptly.
     revision = int(root.get_attribute("data-revision"))
@@ -468,12 +503,15 @@ def test_a_slider_flood_never_wedges_the_kernel_or_shows_an_older_result(voila, 
     counts["scripted_events"] = {"positions": DRAG_POSITIONS, **check_flood(page, root, field, param, start)}
 
     # The kernel's own count: parameter changes received and results computed, since the page opened.
-    page.wait_for_function("([label, n]) => label.textContent.includes(`revision=${n}`)",
-                           arg=[page.locator(".taf-flood-counter").element_handle(),
-                                int(root.get_attribute("data-revision")) - 1], timeout=5_000)
+    page.wait_for_function(
+        "([label, n]) => label.textContent.includes(`revision=${n}`)",
+        arg=[page.locator(".taf-flood-counter").element_handle(), int(root.get_attribute("data-revision")) - 1],
+        timeout=5_000,
+    )
     counts["kernel_since_load"] = kernel_counts(page)
-    assert counts["kernel_since_load"]["revision"] == (counts["mouse_drag"]["recomputations"] + 1
-                                                       + counts["scripted_events"]["recomputations"])
+    assert counts["kernel_since_load"]["revision"] == (
+        counts["mouse_drag"]["recomputations"] + 1 + counts["scripted_events"]["recomputations"]
+    )
     root.screenshot(path=str(artifacts / "hardening-flood-after.png"))
     assert_nothing_printed(page, outputs, mark)
     record_counts(artifacts, "slider_flood", counts)
@@ -504,8 +542,14 @@ def test_reloading_the_voila_dashboard_gives_a_fresh_working_dashboard(voila, pa
     # Voilà's unload beacon asks to shut the old kernel down; served by taf_widgets.serve it
     # carries a valid XSRF token (voila-dashboards/voila#1458), so it is never refused.
     refused_shutdowns = []
-    page.on("response", lambda r: refused_shutdowns.append(r.url) if r.status == 403
-            and r.request.method == "POST" and "/voila/api/shutdown/" in r.url else None)
+    page.on(
+        "response",
+        lambda r: (
+            refused_shutdowns.append(r.url)
+            if r.status == 403 and r.request.method == "POST" and "/voila/api/shutdown/" in r.url
+            else None
+        ),
+    )
     page.reload()
     root = wait_widget(page)
     mark = outputs.mark()
@@ -530,8 +574,7 @@ def open_in_own_workspace(page, lab, notebook: str) -> None:
     """Open ``notebook`` in a JupyterLab workspace of its own: Lab saves the open tabs of a
     workspace on the server, and this test's tabs must not reopen in other tests' pages."""
     page.goto(f"http://127.0.0.1:{lab.port}/lab/workspaces/taf-hardening/tree/{notebook}?reset")
-    page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook .jp-Cell')",
-                           timeout=60_000)
+    page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook .jp-Cell')", timeout=60_000)
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
     news = page.get_by_role("button", name="No")
     if news.count():
@@ -549,18 +592,22 @@ def test_restarting_the_kernel_in_jupyterlab_and_rerunning_gives_a_working_widge
     assert int(root.get_attribute("data-revision")) == 2
 
     # Kernel → Restart Kernel…, confirmed in its dialog; the command resolves once restarted.
-    page.evaluate("() => { window.__restarted = false; window.jupyterapp.commands"
-                  ".execute('kernelmenu:restart').then(() => { window.__restarted = true; }); }")
+    page.evaluate(
+        "() => { window.__restarted = false; window.jupyterapp.commands"
+        ".execute('kernelmenu:restart').then(() => { window.__restarted = true; }); }"
+    )
     page.locator(".jp-Dialog .jp-mod-accept").click()
     page.wait_for_function("() => window.__restarted === true", timeout=60_000)
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
 
     run_all_cells(page)
     # The re-run replaces the output: one panel, from the new kernel (revision 1, the notebook's value).
-    page.wait_for_function("() => { const roots = document.querySelectorAll('.taf-recipe');"
-                           " return roots.length === 1 && roots[0].dataset.revision === '1'"
-                           " && roots[0].querySelectorAll('[data-role=chain] tbody tr').length > 0; }",
-                           timeout=60_000)
+    page.wait_for_function(
+        "() => { const roots = document.querySelectorAll('.taf-recipe');"
+        " return roots.length === 1 && roots[0].dataset.revision === '1'"
+        " && roots[0].querySelectorAll('[data-role=chain] tbody tr').length > 0; }",
+        timeout=60_000,
+    )
     root = wait_widget(page)
     assert json.loads(root.get_attribute("data-result-inputs"))["T_eval"] == 32000
     # A fresh kernel counts executions from 1 again (the same kernel would say [2]).

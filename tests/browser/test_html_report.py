@@ -94,8 +94,6 @@ def test_report_in_dark_mode_keeps_text_readable(offline_page, tmp_path, artifac
     assert log["blocked"] == [] and log["errors"] == []
 
 
-
-
 def test_hostile_names_render_as_text_and_run_nothing(offline_page, tmp_path, artifacts, restore_catalogs):
     core.register_gpu(HOSTILE, flops=500, vram_GB=1000, bw_GB_s=20000, usd_h=0.01)
     core.register_preset(HOSTILE, **core.get_preset(LLAMA))

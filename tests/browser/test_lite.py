@@ -112,8 +112,10 @@ def site():
 def test_quickstart_runs_offline_in_jupyterlite(quiet_browser, site, artifacts):
     proxy = RefusingProxy()
     left = []  # requests the page itself tried to send elsewhere
-    ctx = quiet_browser.new_context(viewport={"width": 1400, "height": 2400},
-                              proxy={"server": f"http://127.0.0.1:{proxy.server_address[1]}", "bypass": "127.0.0.1"})
+    ctx = quiet_browser.new_context(
+        viewport={"width": 1400, "height": 2400},
+        proxy={"server": f"http://127.0.0.1:{proxy.server_address[1]}", "bypass": "127.0.0.1"},
+    )
     origin = f"http://127.0.0.1:{site.port}/"
 
     def route(r):
@@ -139,11 +141,17 @@ def test_quickstart_runs_offline_in_jupyterlite(quiet_browser, site, artifacts):
         # The first verdict: the kernel (Pyodide, in this tab) loaded the package and the widget drew.
         page.wait_for_function(
             "() => { const v = document.querySelector('.taf-recipe[data-revision] [data-role=verdict] .taf-badge');"
-            " return v && /^\\s*(YES|NO|DEGRADED)\\b/.test(v.textContent); }", timeout=240_000, polling=100)
+            " return v && /^\\s*(YES|NO|DEGRADED)\\b/.test(v.textContent); }",
+            timeout=240_000,
+            polling=100,
+        )
         first_verdict_s = time.monotonic() - t0
         first_load_bytes, first_load_gzip = site.bytes_sent(), site.gzip_bytes_sent()
-        page.wait_for_function("() => !Array.from(document.querySelectorAll('.jp-InputArea-prompt'))"
-                               ".some(p => p.textContent.includes('*'))", timeout=120_000)
+        page.wait_for_function(
+            "() => !Array.from(document.querySelectorAll('.jp-InputArea-prompt'))"
+            ".some(p => p.textContent.includes('*'))",
+            timeout=120_000,
+        )
         root = page.locator(".taf-recipe").first
         assert root.get_attribute("data-recipe") == "X-2"
         assert root.locator("[data-role=preset]").input_value() == "mistralai/Mistral-7B-v0.1"
@@ -180,8 +188,10 @@ def test_quickstart_runs_offline_in_jupyterlite(quiet_browser, site, artifacts):
     outside = left + proxy.seen
     metrics = {
         "time_to_first_verdict_s": round(first_verdict_s, 1),
-        "revision_before": before, "revision_after": after,
-        "verdict_before": verdict_before.splitlines()[0], "verdict_after": verdict_after.splitlines()[0],
+        "revision_before": before,
+        "revision_after": after,
+        "verdict_before": verdict_before.splitlines()[0],
+        "verdict_after": verdict_after.splitlines()[0],
         "T_eval_round_trip_s": round(round_trip_s, 2),
         "first_load_MB": round(first_load_bytes / 1e6, 1),
         "first_load_MB_if_gzipped": round(first_load_gzip / 1e6, 1),

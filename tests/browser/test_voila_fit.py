@@ -18,10 +18,12 @@ def test_fit_in_voila_flips_from_fits_to_kv_bound_when_the_context_grows(voila, 
     rows_before = root.locator("[data-role=chain] tbody tr").all_inner_texts()
     assert len(rows_before) == 7
     # Both figures are drawn: the stacked memory bar and the longest context per precision.
-    page.wait_for_function("() => document.querySelectorAll('.bqplot .bargroup rect, .bqplot rect.bar').length >= 4",
-                           timeout=30_000)
-    bars_before = page.evaluate("() => [...document.querySelectorAll('.bqplot rect')]"
-                                ".map(r => r.getAttribute('height')).join(',')")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.bqplot .bargroup rect, .bqplot rect.bar').length >= 4", timeout=30_000
+    )
+    bars_before = page.evaluate(
+        "() => [...document.querySelectorAll('.bqplot rect')].map(r => r.getAttribute('height')).join(',')"
+    )
     page.screenshot(path=str(artifacts / "voila-fit-before.png"), full_page=True)
     page.locator(".bqplot").first.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "voila-fit-before-charts.png"))
@@ -33,9 +35,12 @@ def test_fit_in_voila_flips_from_fits_to_kv_bound_when_the_context_grows(voila, 
     rows_after = root.locator("[data-role=chain] tbody tr").all_inner_texts()
     assert len(rows_after) == 7 and rows_after != rows_before
     assert "27,465" in " ".join(rows_after)  # the longest context that fits, in the chain
-    page.wait_for_function("(before) => [...document.querySelectorAll('.bqplot rect')]"
-                           ".map(r => r.getAttribute('height')).join(',') !== before",
-                           arg=bars_before, timeout=10_000)
+    page.wait_for_function(
+        "(before) => [...document.querySelectorAll('.bqplot rect')]"
+        ".map(r => r.getAttribute('height')).join(',') !== before",
+        arg=bars_before,
+        timeout=10_000,
+    )
     page.screenshot(path=str(artifacts / "voila-fit-after.png"), full_page=True)
     charts = page.locator(".bqplot").first
     charts.scroll_into_view_if_needed()

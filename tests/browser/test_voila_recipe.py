@@ -29,7 +29,6 @@ def test_x2_in_voila_renders_and_a_typed_context_length_updates_everything(voila
     rows_after = root.locator("[data-role=chain] tbody tr").all_inner_texts()
     assert len(rows_after) == 6 and rows_after != rows_before
     # The figures update through their own messages: wait for a drawn path to move.
-    page.wait_for_function(f"(before) => JSON.stringify({ALL_PATHS_JS}) !== before",
-                           arg=paths_before, timeout=10_000)
+    page.wait_for_function(f"(before) => JSON.stringify({ALL_PATHS_JS}) !== before", arg=paths_before, timeout=10_000)
     page.screenshot(path=str(artifacts / "voila-x2-after.png"), full_page=True)
     assert page.log.unexpected() == []

@@ -7,9 +7,9 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from test_recipes import ALL_CASES, CASE_IDS, SMOKE
 
 from taf_widgets.core import run_recipe
-from test_recipes import ALL_CASES, CASE_IDS, SMOKE
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "spec_cases.json"
@@ -24,7 +24,8 @@ def test_golden_file_is_what_the_spec_produces_today(spec_file, tmp_path, capsys
     assert make_golden.main([str(spec_file), str(out)]) == 0, capsys.readouterr().err
     assert out.read_bytes() == GOLDEN.read_bytes(), (
         "tests/golden/spec_cases.json is out of date: run "
-        "`python tools/make_golden.py $TAF_SPEC_PATH tests/golden/spec_cases.json`")
+        "`python tools/make_golden.py $TAF_SPEC_PATH tests/golden/spec_cases.json`"
+    )
 
 
 def same(ours, theirs, path="result"):
@@ -71,8 +72,9 @@ def test_every_case_here_gives_the_spec_numbers_and_steps(rid, params, spec):
     theirs = spec.run_recipe(rid, **params)
     ours = run_recipe(rid, **params)
     assert ours.verdict == theirs["verdict"]
-    assert [(s["step"], s["section"], s["name"]) for s in ours.chain][:len(theirs["chain"])] == \
-        [(s["step"], s["section"], s["name"]) for s in theirs["chain"]]
+    assert [(s["step"], s["section"], s["name"]) for s in ours.chain][: len(theirs["chain"])] == [
+        (s["step"], s["section"], s["name"]) for s in theirs["chain"]
+    ]
     for mine, its in zip(ours.chain, theirs["chain"]):
         same(mine["result"], its["result"], f"{rid} step {its['step']}")
         if "breakdown" in its:

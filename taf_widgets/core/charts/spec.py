@@ -9,11 +9,28 @@ same specs as bqplot figures and the static report as SVG (:mod:`.svg`). Standar
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-__all__ = ["ChartSpec", "Series", "CompareChart", "CompareCurves", "POINTS", "log_grid", "decades_around", "tokens_label",
-           "BLUE", "GREY", "RED", "GREEN", "ORANGE", "PURPLE", "PINK", "PALETTE"]
+__all__ = [
+    "ChartSpec",
+    "Series",
+    "CompareChart",
+    "CompareCurves",
+    "POINTS",
+    "log_grid",
+    "decades_around",
+    "tokens_label",
+    "BLUE",
+    "GREY",
+    "RED",
+    "GREEN",
+    "ORANGE",
+    "PURPLE",
+    "PINK",
+    "PALETTE",
+]
 
 POINTS = 96
 BLUE, GREY, RED, GREEN, ORANGE, PURPLE = "#1f77b4", "#8c8c8c", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd"

@@ -32,7 +32,7 @@ def tick_label(value: float, fmt: str) -> str:
     prefix = "$" if fmt.startswith("$") else ""
     if fmt.endswith("~s") and value != 0:
         exponent = max(-12, min(15, int(math.floor(math.log10(abs(value)) / 3) * 3)))
-        mantissa = value / 10 ** exponent
+        mantissa = value / 10**exponent
         if round(abs(mantissa), 6) >= 1000 and exponent < 15:
             exponent, mantissa = exponent + 3, mantissa / 1000
         text = _trim(f"{mantissa:.6g}") + _SI[exponent]
@@ -65,9 +65,9 @@ def _decade_ticks(lo: float, hi: float) -> list[float]:
     """Ticks at 10^k, with 2·10^k and 5·10^k when few decades show (as the widget's axes)."""
     a, b = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
     if b - a > 12:
-        ticks = [10.0 ** k for k in range(a, b + 1, 2)]
+        ticks = [10.0**k for k in range(a, b + 1, 2)]
     else:
-        ticks = [10.0 ** k for k in range(a, b + 1)]
+        ticks = [10.0**k for k in range(a, b + 1)]
         if b - a <= 2:
             ticks = sorted(t * m for t in ticks for m in (1, 2, 5))
     return [t for t in ticks if lo / 1.0001 <= t <= hi * 1.0001] or ticks[:1]
@@ -111,7 +111,11 @@ def _data_range(spec: ChartSpec, axis: str) -> tuple[float, float] | None:
             if axis == "y":
                 values += [sum(seg[i] for seg in s.y) for i in range(len(s.x))]
             continue
-        if s.kind in ("line", "point", "scatter") or (s.kind == "vline" and axis == "x") or (s.kind == "hline" and axis == "y"):
+        if (
+            s.kind in ("line", "point", "scatter")
+            or (s.kind == "vline" and axis == "x")
+            or (s.kind == "hline" and axis == "y")
+        ):
             values += [v for v in (s.x if axis == "x" else s.y) if _usable(v, log)]
     if not values:
         return None
@@ -138,8 +142,7 @@ def _f(x: float) -> str:
 def render_svg(spec: ChartSpec, uid: str) -> str:
     """One chart as an ``<svg>`` element (no external references; ``uid`` keeps ids unique)."""
     left, right = 72, 20
-    entries = sum(len(x.labels or []) if x.kind == "stack" else (1 if x.legend and x.label else 0)
-                  for x in spec.series)
+    entries = sum(len(x.labels or []) if x.kind == "stack" else (1 if x.legend and x.label else 0) for x in spec.series)
     top = 44 + (16 * entries if spec.legend == "above" else 0)
     bottom = 110 if spec.ordinal else 52
     x0, x1, y0, y1 = left, WIDTH - right, HEIGHT - bottom, top
@@ -159,8 +162,10 @@ def render_svg(spec: ChartSpec, uid: str) -> str:
         py = ys(t)
         if y1 - 0.5 <= py <= y0 + 0.5:
             out.append(f'<line class="grid" x1="{x0}" x2="{x1}" y1="{_f(py)}" y2="{_f(py)}"/>')
-            out.append(f'<text class="tick" x="{x0 - 6}" y="{_f(py + 4)}" text-anchor="end">'
-                       f"{escape(tick_label(t, spec.y_format))}</text>")
+            out.append(
+                f'<text class="tick" x="{x0 - 6}" y="{_f(py + 4)}" text-anchor="end">'
+                f"{escape(tick_label(t, spec.y_format))}</text>"
+            )
 
     if spec.ordinal:
         names = next((s.x for s in spec.series if s.kind in ("bars", "stack")), [])
@@ -168,8 +173,10 @@ def render_svg(spec: ChartSpec, uid: str) -> str:
         centre = {name: x0 + band * (i + 0.5) for i, name in enumerate(names)}
         for name, cx in centre.items():
             label = name if len(name) <= 24 else name[:23] + "…"
-            out.append(f'<text class="tick" transform="translate({_f(cx + 3)},{y0 + 10}) rotate(-30)" '
-                       f'text-anchor="end">{escape(label)}</text>')
+            out.append(
+                f'<text class="tick" transform="translate({_f(cx + 3)},{y0 + 10}) rotate(-30)" '
+                f'text-anchor="end">{escape(label)}</text>'
+            )
         xs = None
     else:
         xlo, xhi = _resolve(spec, "x")
@@ -179,8 +186,10 @@ def render_svg(spec: ChartSpec, uid: str) -> str:
             px = xs(t)
             if x0 - 0.5 <= px <= x1 + 0.5:
                 out.append(f'<line class="grid" x1="{_f(px)}" x2="{_f(px)}" y1="{y1}" y2="{y0}"/>')
-                out.append(f'<text class="tick" x="{_f(px)}" y="{y0 + 16}" text-anchor="middle">'
-                           f"{escape(tick_label(t, spec.x_format))}</text>")
+                out.append(
+                    f'<text class="tick" x="{_f(px)}" y="{y0 + 16}" text-anchor="middle">'
+                    f"{escape(tick_label(t, spec.x_format))}</text>"
+                )
 
     out.append(f'<g clip-path="url(#{uid}-clip)">')
     legend: list[Series] = []
@@ -198,12 +207,16 @@ def render_svg(spec: ChartSpec, uid: str) -> str:
                 bx = x0 + band * (i + 0.5) - bar_w / 2
                 color = (s.colors or [s.color] * len(s.x))[i]
                 shown = format_number(value, s.value_unit or "")
-                out.append(f'<rect class="bar" x="{_f(bx)}" y="{_f(top_y)}" width="{_f(bar_w)}" '
-                           f'height="{_f(y0 - top_y)}" fill="{color}"><title>{escape(str(name))}: '
-                           f"{escape(shown)}</title></rect>")
+                out.append(
+                    f'<rect class="bar" x="{_f(bx)}" y="{_f(top_y)}" width="{_f(bar_w)}" '
+                    f'height="{_f(y0 - top_y)}" fill="{color}"><title>{escape(str(name))}: '
+                    f"{escape(shown)}</title></rect>"
+                )
                 if s.value_unit is not None and len(s.x) <= 16:
-                    out.append(f'<text class="bar-value" x="{_f(bx + bar_w / 2)}" y="{_f(top_y - 4)}" '
-                               f'text-anchor="middle">{escape(shown)}</text>')
+                    out.append(
+                        f'<text class="bar-value" x="{_f(bx + bar_w / 2)}" y="{_f(top_y - 4)}" '
+                        f'text-anchor="middle">{escape(shown)}</text>'
+                    )
             continue
         if s.kind == "stack":
             band = (x1 - x0) / max(len(s.x), 1)
@@ -216,10 +229,12 @@ def render_svg(spec: ChartSpec, uid: str) -> str:
                         continue
                     y_top, y_bottom = ys(min(base + value, yhi)), ys(max(base, ylo))
                     bx = x0 + band * (i + 0.5) - bar_w / 2
-                    out.append(f'<rect class="bar" x="{_f(bx)}" y="{_f(y_top)}" width="{_f(bar_w)}" '
-                               f'height="{_f(max(y_bottom - y_top, 0))}" fill="{color}"><title>'
-                               f'{escape(str(name))}: {escape(label)} {escape(format_number(value, "GB"))}'
-                               "</title></rect>")
+                    out.append(
+                        f'<rect class="bar" x="{_f(bx)}" y="{_f(y_top)}" width="{_f(bar_w)}" '
+                        f'height="{_f(max(y_bottom - y_top, 0))}" fill="{color}"><title>'
+                        f"{escape(str(name))}: {escape(label)} {escape(format_number(value, 'GB'))}"
+                        "</title></rect>"
+                    )
                     base += value
             for color, label in zip(s.colors or [], s.labels or []):
                 legend.append(Series("bars", [], [], color, label))
@@ -228,48 +243,66 @@ def render_svg(spec: ChartSpec, uid: str) -> str:
             if not s.y or not _usable(s.y[0], spec.y_log):
                 continue
             py = ys(s.y[0])
-            out.append(f'<line class="mark" x1="{x0}" x2="{x1}" y1="{_f(py)}" y2="{_f(py)}" stroke="{s.color}" '
-                       f'stroke-width="1.5"{dash_attr} data-series="{escape(s.label or "")}"/>')
+            out.append(
+                f'<line class="mark" x1="{x0}" x2="{x1}" y1="{_f(py)}" y2="{_f(py)}" stroke="{s.color}" '
+                f'stroke-width="1.5"{dash_attr} data-series="{escape(s.label or "")}"/>'
+            )
             if not s.legend and s.label:
-                out.append(f'<text class="mark-label" x="{x1 - 4}" y="{_f(py - 4)}" text-anchor="end" '
-                           f'fill="{s.color}">{escape(s.label)}</text>')
+                out.append(
+                    f'<text class="mark-label" x="{x1 - 4}" y="{_f(py - 4)}" text-anchor="end" '
+                    f'fill="{s.color}">{escape(s.label)}</text>'
+                )
         elif s.kind == "vline" and xs is not None:
             if not s.x or not _usable(s.x[0], spec.x_log):
                 if s.legend:
                     legend.append(s)
                 continue
             px = xs(s.x[0])
-            out.append(f'<line class="mark" x1="{_f(px)}" x2="{_f(px)}" y1="{y1}" y2="{y0}" stroke="{s.color}" '
-                       f'stroke-width="1.5"{dash_attr} data-series="{escape(s.label or "")}"/>')
+            out.append(
+                f'<line class="mark" x1="{_f(px)}" x2="{_f(px)}" y1="{y1}" y2="{y0}" stroke="{s.color}" '
+                f'stroke-width="1.5"{dash_attr} data-series="{escape(s.label or "")}"/>'
+            )
         elif s.kind == "line" and xs is not None:
             for segment in _segments(s.x, s.y, spec.x_log, spec.y_log):
                 points = " ".join(f"{_f(xs(x))},{_f(ys(y))}" for x, y in segment)
-                out.append(f'<polyline class="mark" points="{points}" fill="none" stroke="{s.color}" '
-                           f'stroke-width="2"{dash_attr} data-series="{escape(s.label or "")}"/>')
+                out.append(
+                    f'<polyline class="mark" points="{points}" fill="none" stroke="{s.color}" '
+                    f'stroke-width="2"{dash_attr} data-series="{escape(s.label or "")}"/>'
+                )
         elif s.kind == "point" and xs is not None:
             if s.x and s.y and _usable(s.x[0], spec.x_log) and _usable(s.y[0], spec.y_log):
                 tip = f"<title>{escape(s.tooltip)}</title>" if s.tooltip else ""
-                out.append(f'<circle class="point" cx="{_f(xs(s.x[0]))}" cy="{_f(ys(s.y[0]))}" r="6" '
-                           f'fill="{s.color}" data-series="{escape(s.label or "")}">{tip}</circle>')
+                out.append(
+                    f'<circle class="point" cx="{_f(xs(s.x[0]))}" cy="{_f(ys(s.y[0]))}" r="6" '
+                    f'fill="{s.color}" data-series="{escape(s.label or "")}">{tip}</circle>'
+                )
         elif s.kind == "scatter" and xs is not None:
             for i, (x, y) in enumerate(zip(s.x, s.y)):
                 if _usable(x, spec.x_log) and _usable(y, spec.y_log):
                     name = s.labels[i] if s.labels and i < len(s.labels) else ""
                     tip = f"<title>{escape(name)}</title>" if name else ""
-                    out.append(f'<circle class="point" cx="{_f(xs(x))}" cy="{_f(ys(y))}" r="4.5" '
-                               f'fill="{s.color}" data-series="{escape(s.label or "")}">{tip}</circle>')
+                    out.append(
+                        f'<circle class="point" cx="{_f(xs(x))}" cy="{_f(ys(y))}" r="4.5" '
+                        f'fill="{s.color}" data-series="{escape(s.label or "")}">{tip}</circle>'
+                    )
         if s.legend and s.label and not (s.kind in ("point", "scatter") and not s.x):  # empty: no entry
             legend.append(s)
     out.append("</g>")
     if spec.empty_text and not any(s.x for s in spec.series if s.kind in ("bars", "stack")):
-        out.append(f'<text class="empty" x="{(x0 + x1) / 2:.0f}" y="{(y0 + y1) / 2:.0f}" '
-                   f'text-anchor="middle">{escape(spec.empty_text)}</text>')
+        out.append(
+            f'<text class="empty" x="{(x0 + x1) / 2:.0f}" y="{(y0 + y1) / 2:.0f}" '
+            f'text-anchor="middle">{escape(spec.empty_text)}</text>'
+        )
     out.append(f'<line class="axis" x1="{x0}" x2="{x1}" y1="{y0}" y2="{y0}"/>')
     out.append(f'<line class="axis" x1="{x0}" x2="{x0}" y1="{y1}" y2="{y0}"/>')
-    out.append(f'<text class="axis-label" x="{(x0 + x1) / 2:.0f}" y="{HEIGHT - 8}" text-anchor="middle">'
-               f"{escape(spec.x_label)}</text>")
-    out.append(f'<text class="axis-label" transform="translate(16,{(y0 + y1) / 2:.0f}) rotate(-90)" '
-               f'text-anchor="middle">{escape(spec.y_label)}</text>')
+    out.append(
+        f'<text class="axis-label" x="{(x0 + x1) / 2:.0f}" y="{HEIGHT - 8}" text-anchor="middle">'
+        f"{escape(spec.x_label)}</text>"
+    )
+    out.append(
+        f'<text class="axis-label" transform="translate(16,{(y0 + y1) / 2:.0f}) rotate(-90)" '
+        f'text-anchor="middle">{escape(spec.y_label)}</text>'
+    )
     out.append(_legend(legend, spec.legend, x0, x1, y0, y1))
     out.append("</svg>")
     return "".join(out)
@@ -295,8 +328,10 @@ def _legend(items: list[Series], where: str, x0: float, x1: float, y0: float, y1
     ly = y1 + 8 if where.startswith("top") else y0 - 8 - height
     if where == "above":  # between the title and the plot, clear of the marks
         lx, ly = (x0 + x1) / 2 - width / 2, 26
-    out = [f'<g class="legend" transform="translate({_f(lx)},{_f(ly)})">',
-           f'<rect class="legend-box" width="{width}" height="{height}" rx="3"/>']
+    out = [
+        f'<g class="legend" transform="translate({_f(lx)},{_f(ly)})">',
+        f'<rect class="legend-box" width="{width}" height="{height}" rx="3"/>',
+    ]
     for i, s in enumerate(items):
         cy = 4 + line_h * i + line_h / 2
         dash = _DASHES.get(s.style)
@@ -304,8 +339,9 @@ def _legend(items: list[Series], where: str, x0: float, x1: float, y0: float, y1
             out.append(f'<circle cx="16" cy="{_f(cy)}" r="5" fill="{s.color}"/>')
         else:
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-            out.append(f'<line x1="6" x2="26" y1="{_f(cy)}" y2="{_f(cy)}" stroke="{s.color}" '
-                       f'stroke-width="2"{dash_attr}/>')
+            out.append(
+                f'<line x1="6" x2="26" y1="{_f(cy)}" y2="{_f(cy)}" stroke="{s.color}" stroke-width="2"{dash_attr}/>'
+            )
         out.append(f'<text x="32" y="{_f(cy + 4)}">{escape(s.label or "")}</text>')
     out.append("</g>")
     return "".join(out)

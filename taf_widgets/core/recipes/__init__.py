@@ -11,7 +11,8 @@ the card or in a comparison. The registry below is the one list of them; everyth
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..catalogs import get_preset, get_preset_extras
 from ..errors import InputError
@@ -56,7 +57,12 @@ __all__ = [
     "CAVEAT_ORDER",
     "confidence_from",
     "x5_serving_candidates",
-    "X1", "X2", "X3", "X5", "X19", "FIT",
+    "X1",
+    "X2",
+    "X3",
+    "X5",
+    "X19",
+    "FIT",
 ]
 
 RECIPES: dict[str, Recipe] = {}
@@ -104,9 +110,15 @@ def list_recipes() -> list[dict]:
     """One row per recipe: id, name, description, category, params (names), uses_sections,
     and origin ("TAF", or "taf-widgets" for this project's own recipes)."""
     return [
-        {"id": r.id, "name": r.name, "description": r.description, "category": r.category,
-         "params": [p.name for p in r.params], "uses_sections": list(r.uses_sections),
-         "origin": r.origin}
+        {
+            "id": r.id,
+            "name": r.name,
+            "description": r.description,
+            "category": r.category,
+            "params": [p.name for p in r.params],
+            "uses_sections": list(r.uses_sections),
+            "origin": r.origin,
+        }
         for r in ALL_RECIPES.values()
     ]
 
@@ -120,8 +132,14 @@ def verdict_tone(verdict: str) -> str:
     return DEFAULT_TONE
 
 
-def fill_architecture(recipe: Recipe, model: Mapping[str, Any], params: Mapping[str, Any] | None = None, *,
-                      context: bool = True, clear_missing: bool = False) -> dict:
+def fill_architecture(
+    recipe: Recipe,
+    model: Mapping[str, Any],
+    params: Mapping[str, Any] | None = None,
+    *,
+    context: bool = True,
+    clear_missing: bool = False,
+) -> dict:
     """``params`` with the parameters a model fills added under them: every parameter whose
     ``preset_key`` is in ``model`` (a preset row, a config.json's architecture), and with
     ``context`` the context length that defaults to the model's (``preset_default``).
@@ -164,8 +182,20 @@ def run_recipe(recipe_id: str, preset: str | None = None, **params: Any) -> Reci
         factors = outcome.factors
     else:
         factors = (recipe.factors or closed_form_factors)(used)
-    return RecipeResult(recipe.id, recipe.name, used, outcome.chain, outcome.verdict,
-                        outcome.reason, outcome.mitigation, [text for _, text in caveats] + outcome.notes,
-                        preset or None, caveats=[code for code, _ in caveats],
-                        confidence=confidence_from(factors), caveat_text=dict(caveats), mode=outcome.mode,
-                        extras=outcome.extras, tone_map=recipe.tones)
+    return RecipeResult(
+        recipe.id,
+        recipe.name,
+        used,
+        outcome.chain,
+        outcome.verdict,
+        outcome.reason,
+        outcome.mitigation,
+        [text for _, text in caveats] + outcome.notes,
+        preset or None,
+        caveats=[code for code, _ in caveats],
+        confidence=confidence_from(factors),
+        caveat_text=dict(caveats),
+        mode=outcome.mode,
+        extras=outcome.extras,
+        tone_map=recipe.tones,
+    )

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..params import Param
 
@@ -49,15 +50,15 @@ class Fact:
 
     key: str
     label: str
-    get: Callable[["RecipeResult"], Any]
+    get: Callable[[RecipeResult], Any]
     unit: str = ""
 
-    def entry(self, result: "RecipeResult") -> dict:
+    def entry(self, result: RecipeResult) -> dict:
         """``{"key", "label", "value", "unit"}`` of this fact in ``result``."""
         return {"key": self.key, "label": self.label, "value": self.get(result), "unit": self.unit}
 
 
-def fact(key: str, label: str, get: Callable[["RecipeResult"], Any], unit: str = "") -> Fact:
+def fact(key: str, label: str, get: Callable[[RecipeResult], Any], unit: str = "") -> Fact:
     return Fact(key, label, get, unit)
 
 
@@ -90,7 +91,7 @@ class Recipe:
     category: str
     uses_sections: tuple[str, ...]
     params: tuple[Param, ...]
-    compute: Callable[[Values], "Outcome"]
+    compute: Callable[[Values], Outcome]
     check: Callable[[Values], FieldErrors] | None = None
     origin: str = "taf-widgets"
     """"TAF" for the framework's recipes, "taf-widgets" for this project's own."""
@@ -102,9 +103,9 @@ class Recipe:
     """The numbers of a sweep row, in column order."""
     factors: Callable[[Values], list[dict]] | None = None
     """Evidence factors when the compute gives none (``Outcome.factors is None``)."""
-    charts: Callable[["RecipeResult"], list["ChartSpec"]] | None = None
+    charts: Callable[[RecipeResult], list[ChartSpec]] | None = None
     """The charts of a result, as data (the widget's figures and the report's SVG)."""
-    compare: "CompareChart | None" = None
+    compare: CompareChart | None = None
     """The overlay chart of several models; None: CompareWidget does not take this recipe."""
     card_position: int | None = None
     """Where the recipe sits on the ModelCard (lowest first); None: not on the card."""
@@ -194,8 +195,18 @@ def confidence_from(factors: list[dict]) -> dict:
     return {"percent": percent, "band": band, "factors": [dict(f) for f in factors]}
 
 
-def step(key: str, n: int, section: str, name: str, formula: str, inputs: dict, result: Any,
-         interpretation: str, breakdown: dict | None = None, unit: str = "") -> dict:
+def step(
+    key: str,
+    n: int,
+    section: str,
+    name: str,
+    formula: str,
+    inputs: dict,
+    result: Any,
+    interpretation: str,
+    breakdown: dict | None = None,
+    unit: str = "",
+) -> dict:
     """One chain row. ``key`` names the step for code (``result.value(key)``), stable across
     versions; ``unit`` is the unit of a scalar ``result`` ("" when it has none or when the
     result is a dict whose keys name their units, like GB or USD)."""
@@ -249,7 +260,7 @@ class RecipeResult:
 
     @property
     def tone(self) -> str:
-        """"go", "caution" or "no": how the verdict should be coloured."""
+        """ "go", "caution" or "no": how the verdict should be coloured."""
         if self.tone_map:
             return self.tone_map.get(self.verdict, DEFAULT_TONE)
         from . import verdict_tone  # a result built by hand: the registry's tones
@@ -265,8 +276,9 @@ class RecipeResult:
         for row in self.chain:
             if row.get("key") == key:
                 return row
-        raise KeyError(f"{self.recipe_id} has no step {key!r}; its steps: "
-                       + ", ".join(str(row.get("key")) for row in self.chain))
+        raise KeyError(
+            f"{self.recipe_id} has no step {key!r}; its steps: " + ", ".join(str(row.get("key")) for row in self.chain)
+        )
 
     def has_step(self, key: str) -> bool:
         return any(row.get("key") == key for row in self.chain)

@@ -55,32 +55,65 @@ def _x19(v: Values) -> Outcome:
     else:
         df = F.df_window(g, T_eval, f=0.90)
         df_name, df_formula = "D_f window (γ in [0.65, 0.85])", "[(1−f) + f·N^(1−γ)]^(1/(1−γ))"
-    chain.append(step("D_f", 3, "§26.7", df_name, df_formula,
-                       {"gamma": g, "N": T_eval, "f": 0.9}, df,
-                       f"keep the last {df:,} tokens for 90% of the attention mass" if df is not None
-                       else f"not applicable: {g_name} = {g:.3f} is outside [0.65, 0.85]", unit="tokens"))
+    chain.append(
+        step(
+            "D_f",
+            3,
+            "§26.7",
+            df_name,
+            df_formula,
+            {"gamma": g, "N": T_eval, "f": 0.9},
+            df,
+            f"keep the last {df:,} tokens for 90% of the attention mass"
+            if df is not None
+            else f"not applicable: {g_name} = {g:.3f} is outside [0.65, 0.85]",
+            unit="tokens",
+        )
+    )
 
     regime = F.kv_soft_decay_regime(theta, g, T_train)
     dh = F.d_horizon(theta, g)
-    chain.append(step("regime", 4, "§26.8", "Soft decay régimen", "d_h ≳ T_train/2",
-                       {"theta": theta, "gamma": g, "T_train": T_train}, regime,
-                       f"d_horizon = {'n/a' if dh is None else f'{dh:,.0f}'}; regime: {regime}"))
+    chain.append(
+        step(
+            "regime",
+            4,
+            "§26.8",
+            "Soft decay régimen",
+            "d_h ≳ T_train/2",
+            {"theta": theta, "gamma": g, "T_train": T_train},
+            regime,
+            f"d_horizon = {'n/a' if dh is None else f'{dh:,.0f}'}; regime: {regime}",
+        )
+    )
 
     kv = F.kv_cache_memory(v["n_layers"], v["n_kv_heads"], v["d_head"], T_eval)
-    chain.append(step("kv_cache", 5, "§19.1", "Baseline KV memory", "2·L·n_kv·d_h·seq·B",
-                       {"L": v["n_layers"], "n_kv": v["n_kv_heads"], "d_h": v["d_head"], "seq": T_eval}, kv,
-                       f"{kv['GB']:.2f} GB without compression"))
+    chain.append(
+        step(
+            "kv_cache",
+            5,
+            "§19.1",
+            "Baseline KV memory",
+            "2·L·n_kv·d_h·seq·B",
+            {"L": v["n_layers"], "n_kv": v["n_kv_heads"], "d_h": v["d_head"], "seq": T_eval},
+            kv,
+            f"{kv['GB']:.2f} GB without compression",
+        )
+    )
 
     in_zone = df is not None
     if regime == "applies" and in_zone:
         verdict = "USE SOFT DECAY"
-        reason = ("d_horizon ≳ T_train/2 and γ is in the compression zone: soft decay (1 − d/d_h)^γ "
-                  "beats a hard cutoff (−21% perplexity, F17).")
+        reason = (
+            "d_horizon ≳ T_train/2 and γ is in the compression zone: soft decay (1 − d/d_h)^γ "
+            "beats a hard cutoff (−21% perplexity, F17)."
+        )
         mitigation = "Implement it as an additive 4D attention-mask bias with eager attention."
     elif in_zone:
         verdict = "USE D_f HARD CUTOFF"
-        reason = (f"γ is in [0.65, 0.85] but the soft-decay regime is not met (d_horizon < 1.2 × T_train/2): "
-                  f"truncating at D_f = {df:,} works.")
+        reason = (
+            f"γ is in [0.65, 0.85] but the soft-decay regime is not met (d_horizon < 1.2 × T_train/2): "
+            f"truncating at D_f = {df:,} works."
+        )
         mitigation = f"Set the cache length to D_f = {df:,}."
     elif regime == "applies":
         verdict = "USE SOFT DECAY (caveat)"
@@ -106,8 +139,10 @@ def _x19(v: Values) -> Outcome:
     if not measured and decomp["gamma_corrected"] != g_pade:
         notes.append(AUDITED_NOTE if audited else EMPIRICAL_NOTE)
     if audited and df is not None:
-        notes.append(f"D_f is the exact discrete sum (audited calibration); the spec's closed form gives "
-                     f"{F.df_window(g, T_eval, f=0.90):,}.")
+        notes.append(
+            f"D_f is the exact discrete sum (audited calibration); the spec's closed form gives "
+            f"{F.df_window(g, T_eval, f=0.90):,}."
+        )
     caveats += calibration_caveats(v, decomp, used=not measured)
     length_caveats, length_notes, length_factor = trained_length_caveats(v)
     caveats += length_caveats
@@ -116,8 +151,17 @@ def _x19(v: Values) -> Outcome:
     if length_factor is not None:
         factors.append(length_factor)
     extras = {"d_horizon": dh, "d_horizon_closed_form": F.d_horizon(theta, g_corr) if measured else dh}
-    return Outcome(chain, verdict, reason, mitigation, notes, caveats, factors,
-                   mode="measured" if measured else "closed-form", extras=extras)
+    return Outcome(
+        chain,
+        verdict,
+        reason,
+        mitigation,
+        notes,
+        caveats,
+        factors,
+        mode="measured" if measured else "closed-form",
+        extras=extras,
+    )
 
 
 X19 = Recipe(
@@ -128,15 +172,30 @@ X19 = Recipe(
     category="kv-compression",
     uses_sections=("§26", "§19"),
     params=(
-        A["theta"], A["T_train"], t_eval_param(preset_default="T_train"),
-        A["n_attention_heads"], A["n_kv_heads"], A["d_head"], A["n_layers"], A["n_params"], A["has_SWA"],
-        CALIBRATION, GAMMA_OBS, T_EXTENDED, ROPE_FACTOR,
+        A["theta"],
+        A["T_train"],
+        t_eval_param(preset_default="T_train"),
+        A["n_attention_heads"],
+        A["n_kv_heads"],
+        A["d_head"],
+        A["n_layers"],
+        A["n_params"],
+        A["has_SWA"],
+        CALIBRATION,
+        GAMMA_OBS,
+        T_EXTENDED,
+        ROPE_FACTOR,
     ),
     compute=_x19,
     check=check_gqa,
     origin="TAF",
-    tones={"USE SOFT DECAY": "go", "USE D_f HARD CUTOFF": "go", "USE SOFT DECAY (caveat)": "caution",
-           "USE HARD T_train CUTOFF": "caution", "USE LITERATURE METHODS": "no"},
+    tones={
+        "USE SOFT DECAY": "go",
+        "USE D_f HARD CUTOFF": "go",
+        "USE SOFT DECAY (caveat)": "caution",
+        "USE HARD T_train CUTOFF": "caution",
+        "USE LITERATURE METHODS": "no",
+    },
     facts=(
         fact("kv_GB", "KV cache", gb("kv_cache"), "GB"),
         fact("gamma_corrected", "γ corrected", value_of("gamma_corrected")),
@@ -153,8 +212,15 @@ X19 = Recipe(
     ),
     charts=lambda result: _charts(result),
     tab=Tab(2, "KV compression", {"preset": "meta-llama/Meta-Llama-3-8B", "T_eval": 16384}),
-    compare=CompareChart("KV cache against sequence length", "sequence length (tokens)", "KV cache (GB)",
-                         lambda results: _compare(results), x_log=True, y_log=True, y_format="~g"),
+    compare=CompareChart(
+        "KV cache against sequence length",
+        "sequence length (tokens)",
+        "KV cache (GB)",
+        lambda results: _compare(results),
+        x_log=True,
+        y_log=True,
+        y_format="~g",
+    ),
     card_position=2,
 )
 
@@ -169,17 +235,43 @@ def _charts(result: RecipeResult) -> list[ChartSpec]:
     grid = log_grid(lo, hi)
     series = [
         Series("line", grid, [t * per_token_GB for t in grid], PURPLE, "KV cache (BF16)"),
-        Series("vline", [df] if df is not None and lo <= df <= hi else [], [], GREEN,
-               f"D_f window = {tokens_label(df)}"),
-        Series("vline", [dh] if dh is not None and lo <= dh <= hi else [], [], ORANGE,
-               f"d_horizon = {tokens_label(dh)}", "dash_dotted"),
-        Series("point", [T], [T * per_token_GB], PURPLE, "this request", legend=False,
-               tooltip=f"{T:,} tokens: {T * per_token_GB:.3g} GB"),
+        Series(
+            "vline", [df] if df is not None and lo <= df <= hi else [], [], GREEN, f"D_f window = {tokens_label(df)}"
+        ),
+        Series(
+            "vline",
+            [dh] if dh is not None and lo <= dh <= hi else [],
+            [],
+            ORANGE,
+            f"d_horizon = {tokens_label(dh)}",
+            "dash_dotted",
+        ),
+        Series(
+            "point",
+            [T],
+            [T * per_token_GB],
+            PURPLE,
+            "this request",
+            legend=False,
+            tooltip=f"{T:,} tokens: {T * per_token_GB:.3g} GB",
+        ),
     ]
-    return [ChartSpec("kv", "How big is the KV cache, and where would compression cut it?",
-                      "sequence length (tokens)", "KV cache (GB)", series, x_log=True, y_log=True,
-                      x_range=(lo, hi), y_range=(lo * per_token_GB, hi * per_token_GB), x_format="~s",
-                      y_format="~g", legend="top-left")]
+    return [
+        ChartSpec(
+            "kv",
+            "How big is the KV cache, and where would compression cut it?",
+            "sequence length (tokens)",
+            "KV cache (GB)",
+            series,
+            x_log=True,
+            y_log=True,
+            x_range=(lo, hi),
+            y_range=(lo * per_token_GB, hi * per_token_GB),
+            x_format="~s",
+            y_format="~g",
+            legend="top-left",
+        )
+    ]
 
 
 def _compare(results: list[RecipeResult]) -> CompareCurves:
@@ -187,6 +279,10 @@ def _compare(results: list[RecipeResult]) -> CompareCurves:
     lo, hi = decades_around(T, 2, 2)
     grid = log_grid(lo, hi)
     per_token = [r.value("kv_cache")["GB"] / T for r in results]
-    return CompareCurves(grid, [[t * p for t in grid] for p in per_token], [float(T)] * len(results),
-                         [T * p for p in per_token], x_range=(lo, hi))
-
+    return CompareCurves(
+        grid,
+        [[t * p for t in grid] for p in per_token],
+        [float(T)] * len(results),
+        [T * p for p in per_token],
+        x_range=(lo, hi),
+    )

@@ -51,7 +51,6 @@ IDENTITY_NOTE = (
 )
 
 
-
 def _x2(v: Values) -> Outcome:
     theta, T_eval = v["theta"], v["T_eval"]
     g_obs: Any = v["gamma_obs"]  # None on the closed-form path
@@ -59,27 +58,69 @@ def _x2(v: Values) -> Outcome:
     g_corr = decomp["gamma_corrected"]
 
     dh = F.d_horizon(theta, g_corr)
-    chain.append(step("d_horizon", 3, "§26.2", "d_horizon", "d_h = θ(1 − γ)√2/(1 + γ)",
-                       {"theta": theta, "gamma": g_corr}, dh,
-                       "not defined: γ is outside (0, 1)" if dh is None
-                       else f"retrieval horizon at {dh:,.0f} tokens", unit="tokens"))
+    chain.append(
+        step(
+            "d_horizon",
+            3,
+            "§26.2",
+            "d_horizon",
+            "d_h = θ(1 − γ)√2/(1 + γ)",
+            {"theta": theta, "gamma": g_corr},
+            dh,
+            "not defined: γ is outside (0, 1)" if dh is None else f"retrieval horizon at {dh:,.0f} tokens",
+            unit="tokens",
+        )
+    )
 
     l_niah = F.l_niah_c(dh)
-    chain.append(step("L_NIAH", 4, "§26.5", "L_NIAH^c", "L_NIAH^c = 2·d_horizon", {"d_horizon": dh}, l_niah,
-                       "not defined" if l_niah is None
-                       else f"needle retrieval drops to 50% at {l_niah:,.0f} tokens", unit="tokens"))
+    chain.append(
+        step(
+            "L_NIAH",
+            4,
+            "§26.5",
+            "L_NIAH^c",
+            "L_NIAH^c = 2·d_horizon",
+            {"d_horizon": dh},
+            l_niah,
+            "not defined" if l_niah is None else f"needle retrieval drops to 50% at {l_niah:,.0f} tokens",
+            unit="tokens",
+        )
+    )
 
     p_hallu = F.p_hallucinate(T_eval, theta, g_corr)
-    chain.append(step("P_hallucinate", 5, "§26.9", "P_hallucinate", "max(0, 1 − (d_h/L)^(1−γ))·√χ/(1 + √χ)",
-                       {"L": T_eval, "theta": theta, "gamma": g_corr}, p_hallu,
-                       "not defined in Phase B" if p_hallu is None
-                       else f"{p_hallu * 100:.1f}% chance of overshooting the horizon", unit="probability"))
+    chain.append(
+        step(
+            "P_hallucinate",
+            5,
+            "§26.9",
+            "P_hallucinate",
+            "max(0, 1 − (d_h/L)^(1−γ))·√χ/(1 + √χ)",
+            {"L": T_eval, "theta": theta, "gamma": g_corr},
+            p_hallu,
+            "not defined in Phase B" if p_hallu is None else f"{p_hallu * 100:.1f}% chance of overshooting the horizon",
+            unit="probability",
+        )
+    )
 
     kv = F.kv_cache_memory(v["n_layers"], v["n_kv_heads"], v["d_head"], T_eval, v["bytes_per_element"])
-    chain.append(step("kv_cache", 6, "§19.1", "KV cache memory", "2·L·n_kv·d_h·seq·B",
-                       {"n_layers": v["n_layers"], "n_kv_heads": v["n_kv_heads"], "d_head": v["d_head"],
-                        "seq_len": T_eval, "bytes_per_element": v["bytes_per_element"]},
-                       kv, f"{kv['GB']:.2f} GB of KV cache per request"))
+    chain.append(
+        step(
+            "kv_cache",
+            6,
+            "§19.1",
+            "KV cache memory",
+            "2·L·n_kv·d_h·seq·B",
+            {
+                "n_layers": v["n_layers"],
+                "n_kv_heads": v["n_kv_heads"],
+                "d_head": v["d_head"],
+                "seq_len": T_eval,
+                "bytes_per_element": v["bytes_per_element"],
+            },
+            kv,
+            f"{kv['GB']:.2f} GB of KV cache per request",
+        )
+    )
 
     if g_corr <= 0 or g_corr >= 1:
         verdict = "NO"
@@ -87,8 +128,7 @@ def _x2(v: Values) -> Outcome:
         theta_needed = F.theta_design(0.85, T_eval)
         alpha = F.alpha_opt(0.85, T_eval, theta)
         how = "fine-tuning required" if alpha > 8 else "zero-shot may work"
-        mitigation = (f"Extend RoPE NTK-aware: θ ≈ {theta_needed:,.0f} puts γ at 0.85, "
-                      f"α_opt = {alpha:.2f} ({how}).")
+        mitigation = f"Extend RoPE NTK-aware: θ ≈ {theta_needed:,.0f} puts γ at 0.85, α_opt = {alpha:.2f} ({how})."
     elif T_eval < dh:
         verdict = "YES"
         reason = f"L = {T_eval:,} lies inside d_horizon = {dh:,.0f} ({(1 - T_eval / dh) * 100:.0f}% margin)."
@@ -113,15 +153,21 @@ def _x2(v: Values) -> Outcome:
             verdict = "NO"
             alpha = F.alpha_opt(0.85, T_eval, theta)
             how = "fine-tuning required" if alpha > 8 else "zero-shot may work"
-            reason = (f"Measured γ_obs = {g_obs:.4f} ≥ 1: attention decays too fast for long-range "
-                      "retrieval (Phase B), whatever the length.")
+            reason = (
+                f"Measured γ_obs = {g_obs:.4f} ≥ 1: attention decays too fast for long-range "
+                "retrieval (Phase B), whatever the length."
+            )
             if alpha >= 1:
-                mitigation = (f"Extend RoPE NTK-aware: θ ≈ {F.theta_design(0.85, T_eval):,.0f} puts γ at 0.85, "
-                              f"α_opt = {alpha:.2f} ({how}).")
+                mitigation = (
+                    f"Extend RoPE NTK-aware: θ ≈ {F.theta_design(0.85, T_eval):,.0f} puts γ at 0.85, "
+                    f"α_opt = {alpha:.2f} ({how})."
+                )
             else:
-                mitigation = (f"The Padé rule gives α_opt = {alpha:.2f} < 1 (θ is already large enough on paper), "
-                              "so a larger RoPE base does not answer a measured γ_obs ≥ 1: test retrieval at this "
-                              "length (needle-in-a-haystack), or choose a model trained for it.")
+                mitigation = (
+                    f"The Padé rule gives α_opt = {alpha:.2f} < 1 (θ is already large enough on paper), "
+                    "so a larger RoPE base does not answer a measured γ_obs ≥ 1: test retrieval at this "
+                    "length (needle-in-a-haystack), or choose a model trained for it."
+                )
         elif T_eval < dh_obs:
             verdict = "YES"
             reason = f"L = {T_eval:,} lies inside the measured horizon d_h_obs = {dh_obs:,.0f}."
@@ -142,8 +188,10 @@ def _x2(v: Values) -> Outcome:
         if deltas != 0:
             notes.append(AUDITED_NOTE if v.get("calibration") == "audited" else EMPIRICAL_NOTE)
         else:
-            notes.append("The γ corrections sum to zero here, so YES versus DEGRADED is decided by "
-                         "floating-point rounding of d_horizon against L.")
+            notes.append(
+                "The γ corrections sum to zero here, so YES versus DEGRADED is decided by "
+                "floating-point rounding of d_horizon against L."
+            )
         if p_hallu == 0:
             notes.append("P_hallucinate is 0 because L ≤ d_horizon; it is not a measured rate.")
     caveats += calibration_caveats(v, decomp, used=not measured)
@@ -151,8 +199,9 @@ def _x2(v: Values) -> Outcome:
     caveats += length_caveats
     notes += length_notes
     factors = gamma_factors(v, decomp, g_obs if measured else g_corr, measured)
-    return Outcome(chain, verdict, reason, mitigation, notes, caveats, factors,
-                   mode="measured" if measured else "closed-form")
+    return Outcome(
+        chain, verdict, reason, mitigation, notes, caveats, factors, mode="measured" if measured else "closed-form"
+    )
 
 
 X2 = Recipe(
@@ -164,16 +213,42 @@ X2 = Recipe(
     uses_sections=("§26", "§19"),
     params=(
         A["theta"],
-        Param("T_train", A["T_train"].label, "int", unit="tokens", low=1, high=1e8, log=True,
-              optional=True, preset_key="T_train", example=8192,
-              help="Context length the model was trained at (its native length; read by the caveats, "
-                   "not by X-2's formulas)."),
+        Param(
+            "T_train",
+            A["T_train"].label,
+            "int",
+            unit="tokens",
+            low=1,
+            high=1e8,
+            log=True,
+            optional=True,
+            preset_key="T_train",
+            example=8192,
+            help="Context length the model was trained at (its native length; read by the caveats, "
+            "not by X-2's formulas).",
+        ),
         t_eval_param(preset_default="T_train"),
-        A["n_attention_heads"], A["n_kv_heads"], A["d_head"], A["n_layers"], A["n_params"], A["has_SWA"],
-        Param("bytes_per_element", "KV bytes per element", "float", default=2.0, unit="bytes",
-              low=0.125, high=8, step=0.125,
-              help="Bytes per cached number: 2 for BF16, 1 for INT8/FP8, 0.5 for INT4."),
-        CALIBRATION, GAMMA_OBS, T_EXTENDED, ROPE_FACTOR,
+        A["n_attention_heads"],
+        A["n_kv_heads"],
+        A["d_head"],
+        A["n_layers"],
+        A["n_params"],
+        A["has_SWA"],
+        Param(
+            "bytes_per_element",
+            "KV bytes per element",
+            "float",
+            default=2.0,
+            unit="bytes",
+            low=0.125,
+            high=8,
+            step=0.125,
+            help="Bytes per cached number: 2 for BF16, 1 for INT8/FP8, 0.5 for INT4.",
+        ),
+        CALIBRATION,
+        GAMMA_OBS,
+        T_EXTENDED,
+        ROPE_FACTOR,
     ),
     compute=_x2,
     check=check_gqa,
@@ -195,8 +270,13 @@ X2 = Recipe(
     ),
     charts=lambda result: _charts(result),
     tab=Tab(1, "Long context", {"preset": "meta-llama/Meta-Llama-3-8B", "T_eval": 32000}),
-    compare=CompareChart("γ corrected against context length: who stays in Phase A?", "context length (tokens)",
-                         "γ corrected", lambda results: _compare(results), x_log=True),
+    compare=CompareChart(
+        "γ corrected against context length: who stays in Phase A?",
+        "context length (tokens)",
+        "γ corrected",
+        lambda results: _compare(results),
+        x_log=True,
+    ),
     card_position=1,
 )
 
@@ -231,28 +311,77 @@ def _charts(result: RecipeResult) -> list[ChartSpec]:
         Series("line", grid, corrected, BLUE, "γ corrected"),
     ]
     series.append(Series("vline", [dh] if dh is not None else [], [], GREEN, f"d_horizon = {tokens_label(dh)}"))
-    series.append(Series("vline", [l_niah] if l_niah is not None else [], [], ORANGE,
-                         f"L_NIAH = {tokens_label(l_niah)}", "dash_dotted"))
-    series.append(Series("point", [T], [min(max(g, y_lo), y_hi)], BLUE, "operating point",
-                         tooltip=f"L = {T:,} tokens, γ corrected = {g:.4f}"))
+    series.append(
+        Series(
+            "vline",
+            [l_niah] if l_niah is not None else [],
+            [],
+            ORANGE,
+            f"L_NIAH = {tokens_label(l_niah)}",
+            "dash_dotted",
+        )
+    )
+    series.append(
+        Series(
+            "point",
+            [T],
+            [min(max(g, y_lo), y_hi)],
+            BLUE,
+            "operating point",
+            tooltip=f"L = {T:,} tokens, γ corrected = {g:.4f}",
+        )
+    )
     g_obs: Any = v["gamma_obs"]  # None on the closed-form path
     # Always a series (empty without a measured γ), so a live chart keeps the same marks.
-    series.append(Series("point", [T] if g_obs is not None else [],
-                         [min(max(g_obs, y_lo), y_hi)] if g_obs is not None else [], PINK,
-                         f"γ_obs = {g_obs:.4f} (measured)" if g_obs is not None else "γ_obs (measured)",
-                         tooltip=None if g_obs is None else f"measured γ_obs = {g_obs:.4f}"))
-    gamma = ChartSpec("gamma", "Does γ stay in Phase A (0 < γ < 1) at this length?", "context length (tokens)",
-                      "γ", series, x_log=True, x_range=(lo, hi), y_range=(y_lo, y_hi), x_format="~s",
-                      legend="bottom-left")
+    series.append(
+        Series(
+            "point",
+            [T] if g_obs is not None else [],
+            [min(max(g_obs, y_lo), y_hi)] if g_obs is not None else [],
+            PINK,
+            f"γ_obs = {g_obs:.4f} (measured)" if g_obs is not None else "γ_obs (measured)",
+            tooltip=None if g_obs is None else f"measured γ_obs = {g_obs:.4f}",
+        )
+    )
+    gamma = ChartSpec(
+        "gamma",
+        "Does γ stay in Phase A (0 < γ < 1) at this length?",
+        "context length (tokens)",
+        "γ",
+        series,
+        x_log=True,
+        x_range=(lo, hi),
+        y_range=(y_lo, y_hi),
+        x_format="~s",
+        legend="bottom-left",
+    )
 
     # Per token from the architecture, not the step's total / T: the curve is then the same
     # numbers at every T in the decade, and a live chart need not resend it.
     per_token_GB = F.kv_cache_memory(v["n_layers"], v["n_kv_heads"], v["d_head"], 1, v["bytes_per_element"])["GB"]
-    kv = ChartSpec("kv", "How much KV cache does one request hold?", "context length (tokens)", "KV cache (GB)",
-                   [Series("line", grid, [t * per_token_GB for t in grid], PURPLE, "KV cache", legend=False),
-                    Series("point", [T], [T * per_token_GB], PURPLE, "this request", legend=False,
-                           tooltip=f"{T:,} tokens: {T * per_token_GB:.3g} GB")],
-                   x_log=True, y_log=True, x_range=(lo, hi), x_format="~s", y_format="~g")
+    kv = ChartSpec(
+        "kv",
+        "How much KV cache does one request hold?",
+        "context length (tokens)",
+        "KV cache (GB)",
+        [
+            Series("line", grid, [t * per_token_GB for t in grid], PURPLE, "KV cache", legend=False),
+            Series(
+                "point",
+                [T],
+                [T * per_token_GB],
+                PURPLE,
+                "this request",
+                legend=False,
+                tooltip=f"{T:,} tokens: {T * per_token_GB:.3g} GB",
+            ),
+        ],
+        x_log=True,
+        y_log=True,
+        x_range=(lo, hi),
+        x_format="~s",
+        y_format="~g",
+    )
     return [gamma, kv]
 
 
@@ -260,6 +389,10 @@ def _compare(results: list[RecipeResult]) -> CompareCurves:
     T = results[0].inputs["T_eval"]
     lo, hi = decades_around(T, 2, 2)
     grid = log_grid(lo, hi)
-    return CompareCurves(grid, [_gamma_curve(r, grid)[1] for r in results], [float(T)] * len(results),
-                         [r.value("gamma_corrected") for r in results], x_range=(lo, hi))
-
+    return CompareCurves(
+        grid,
+        [_gamma_curve(r, grid)[1] for r in results],
+        [float(T)] * len(results),
+        [r.value("gamma_corrected") for r in results],
+        x_range=(lo, hi),
+    )
