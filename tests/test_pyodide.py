@@ -137,7 +137,9 @@ def test_core_in_pyodide_matches_cpython(tmp_path: Path) -> None:
     assert out["pyodide_version"], header
     assert out["taf_widgets_version"] == "0.0.0+unknown", header  # importlib.metadata fallback
     assert "taf_widgets/__init__.py" in out["files_copied"], header
-    assert {"taf_widgets/core/recipes.py", "taf_widgets/core/data/presets.json"} <= set(out["files_copied"]), header
+    assert {"taf_widgets/core/recipes/__init__.py", "taf_widgets/core/data/presets.json"} <= set(out["files_copied"]), (
+        header
+    )
     assert out["absent_modules"] == {name: "ModuleNotFoundError" for name in WIDGET_LIBS}, header
     assert out["widget_modules_loaded"] == [], header
 
